@@ -1,0 +1,70 @@
+# The JKP case system. `make run` and `make test` are all a newcomer needs (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SIZE ?= small
+
+.PHONY: help venv run serve migrate seed test lint format check browser bench demo-data messages clean
+
+help:
+	@echo "make run         set up everything (venv, dependencies, database, demo data) and serve http://$(HOST):$(PORT)/"
+	@echo "make test        lint, migration check and the whole test suite (browser tests included)"
+	@echo "make bench       the benchmarks, each with its ratio to a floor measured in the same run"
+	@echo "make demo-data SIZE=small|medium|large   synthetic data at scale"
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+venv: $(STAMP)
+
+migrate: venv
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+run: seed
+	@echo ""
+	@echo "JKP is starting on http://$(HOST):$(PORT)/  (password for every demo login: demo-jkp-2025)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Debian's Chromium for the Playwright browser tests (Playwright's own download cannot work here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: venv
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+test: venv browser lint check
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: venv
+	$(BIN)/python -m benchmarks
+
+demo-data: migrate
+	$(BIN)/python manage.py seed_demo --size $(SIZE)
+
+messages: venv
+	$(BIN)/python manage.py makemessages -l id --no-obsolete --ignore=.venv --ignore=static
+	$(BIN)/python manage.py compilemessages -l id --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var staticfiles

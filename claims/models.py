@@ -1,0 +1,489 @@
+"""The JKP case: termination, claim, evidence, eligibility, decisions, benefits and audit.
+
+Claim.state is only ever assigned by claims.workflow (the transition table) under a row lock.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from jkp_site.core.crypto import EncryptedCharField, mask
+from jkp_site.core.models import BaseModel, KantorCabang
+from participants.models import ContractType, Employer, Employment, Participant
+
+
+class TerminationReason(models.TextChoices):
+    """Stable codes of jkp-rules.md ("Termination reason codes")."""
+
+    EFFICIENCY = "efficiency", _("Efficiency / restructuring")
+    MERGER = "merger", _("Merger, consolidation or change of ownership")
+    CLOSURE_LOSS = "closure_loss", _("Company closed because of losses")
+    CLOSURE_FORCE_MAJEURE = "closure_force_majeure", _("Closure because of force majeure")
+    BANKRUPTCY = "bankruptcy", _("Bankruptcy (pailit)")
+    POSTPONEMENT_OF_DEBTS = "postponement_of_debts", _("Postponement of debts (PKPU)")
+    EMPLOYER_FAULT = "employer_fault", _("PHK requested for the employer's misconduct")
+    RESIGN_EMPLOYER_FAULT = "resign_employer_fault", _("Resignation driven by employer misconduct")
+    MISCONDUCT = "misconduct", _("PHK for breach of work rules")
+    LONG_ILLNESS = "long_illness", _("Prolonged illness (over 12 months)")
+    CONTRACT_EARLY_END = "contract_early_end", _("PKWT ended before its end date")
+    OTHER_PHK = "other_phk", _("Other PHK reason with valid proof")
+    RESIGN_VOLUNTARY = "resign_voluntary", _("Voluntary resignation")
+    CONTRACT_EXPIRED = "contract_expired", _("PKWT reached its agreed end date")
+    RETIREMENT = "retirement", _("Retirement")
+    TOTAL_PERMANENT_DISABILITY = "total_permanent_disability", _("Total permanent disability")
+    DEATH = "death", _("Death")
+
+
+class Termination(BaseModel):
+    """The PHK (end of employment) a claim rests on."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="terminations"
+    )
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="terminations")
+    employment = models.ForeignKey(
+        Employment, on_delete=models.PROTECT, null=True, blank=True, related_name="terminations"
+    )
+    phk_date = models.DateField(_("PHK date"))
+    reason = models.CharField(_("reason"), max_length=32, choices=TerminationReason.choices)
+    contract_type = models.CharField(_("contract type"), max_length=5, choices=ContractType.choices)
+    contract_end_date = models.DateField(_("contract end date"), null=True, blank=True)
+    proof_number = models.CharField(_("PHK proof number"), max_length=80, blank=True)
+    proof_date = models.DateField(_("PHK proof date"), null=True, blank=True)
+    reported_by_employer = models.BooleanField(_("reported by the employer"), default=False)
+
+    class Meta:
+        verbose_name = _("termination (PHK)")
+        verbose_name_plural = _("terminations (PHK)")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason__in=TerminationReason.values), name="termination_reason_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(contract_type="PKWT") | Q(contract_end_date__isnull=False),
+                name="termination_pkwt_has_end_date",
+                violation_error_message=_("A PKWT termination needs the contract's end date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"PHK {self.phk_date:%d-%m-%Y} ({self.get_reason_display()})"
+
+
+class ClaimState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    VERIFYING = "verifying", _("Verifying documents")
+    ELIGIBILITY_CHECKED = "eligibility_checked", _("Eligibility checked")
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    APPEALED = "appealed", _("Appealed")
+    BENEFIT_ACTIVE = "benefit_active", _("Benefit active")
+    COMPLETED = "completed", _("Completed")
+    STOPPED = "stopped", _("Stopped")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Claim(BaseModel):
+    """A JKP case, from intake to the end of its benefits."""
+
+    State = ClaimState
+
+    class Recommendation(models.TextChoices):
+        APPROVE = "approve", _("Approve")
+        REJECT = "reject", _("Reject")
+
+    class Channel(models.TextChoices):
+        COUNTER = "counter", _("Branch counter")
+        PORTAL = "portal", _("Self-service portal")
+        API = "api", _("Employer system (API)")
+
+    number = models.CharField(_("claim number"), max_length=20, unique=True)
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="claims")
+    termination = models.OneToOneField(Termination, on_delete=models.PROTECT, related_name="claim")
+    branch = models.ForeignKey(
+        KantorCabang, on_delete=models.PROTECT, related_name="claims", verbose_name=_("branch")
+    )
+    state = models.CharField(
+        _("state"), max_length=24, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    state_changed_at = models.DateTimeField(_("in this state since"), null=True, blank=True)
+    channel = models.CharField(
+        _("channel"), max_length=8, choices=Channel.choices, default=Channel.COUNTER
+    )
+    assigned_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_claims",
+        verbose_name=_("assigned officer"),
+    )
+    counsellor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="counselled_claims",
+        verbose_name=_("job counsellor"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="created_claims",
+    )
+    claim_date = models.DateField(_("claim date"), null=True, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    rule_version = models.CharField(_("rule version"), max_length=16, blank=True)
+    payer = models.CharField(_("payer"), max_length=16, blank=True)
+    kapk_signed_at = models.DateTimeField(_("KAPK commitment signed"), null=True, blank=True)
+    bank_name = models.CharField(_("bank"), max_length=60, blank=True)
+    bank_account = EncryptedCharField(_("bank account number"), blank=True)
+    bank_account_holder = models.CharField(_("account holder"), max_length=200, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="verified_claims",
+    )
+    recommendation = models.CharField(
+        _("recommendation"), max_length=8, choices=Recommendation.choices, blank=True
+    )
+    recommended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommended_claims",
+    )
+    recommendation_note = models.TextField(_("recommendation note"), blank=True)
+    appeal_count = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords(excluded_fields=["bank_account"])
+
+    class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=ClaimState.values), name="claim_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(appeal_count__lte=1), name="claim_appeal_at_most_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["branch", "state"], name="claim_branch_state")]
+        permissions = [
+            ("intake_claim", "Can take in claims"),
+            ("verify_claim", "Can verify documents and run eligibility"),
+            ("recommend_claim", "Can recommend a decision"),
+            ("decide_claim", "Can approve or reject a recommended claim"),
+            ("reassign_claim", "Can reassign claims"),
+            ("stop_benefit", "Can stop a running benefit"),
+            ("view_all_branches", "Can see every branch"),
+            ("run_payment_batch", "Can run payment batches"),
+            ("view_report", "Can see head-office reports"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("claims:detail", kwargs={"pk": self.pk})
+
+    @property
+    def bank_account_masked(self) -> str:
+        return mask(self.bank_account, keep_start=0, keep_end=4)
+
+
+class EligibilityResult(models.Model):
+    """One run of the rules engine on a claim, frozen. A re-run adds a row; none is overwritten."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="eligibility_results")
+    rule_version = models.CharField(_("rule version"), max_length=16)
+    eligible = models.BooleanField(_("eligible"))
+    wage_basis = models.PositiveBigIntegerField(_("wage basis (Rp)"), default=0)
+    cash_total = models.PositiveBigIntegerField(_("cash total (Rp)"), default=0)
+    payer = models.CharField(_("payer"), max_length=16)
+    inputs = models.JSONField(_("inputs snapshot"))
+    result = models.JSONField(_("engine result"))
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    run_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("eligibility result")
+        verbose_name_plural = _("eligibility results")
+        ordering = ["-run_at", "-id"]
+        get_latest_by = ["run_at", "id"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.claim_id} {self.rule_version} {'eligible' if self.eligible else 'not eligible'}"
+        )
+
+
+class EligibilityCheck(models.Model):
+    """One rule's verdict inside a result, with the article it applies and the figure used."""
+
+    result = models.ForeignKey(EligibilityResult, on_delete=models.CASCADE, related_name="checks")
+    position = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=40)
+    passed = models.BooleanField()
+    value = models.CharField(max_length=60, blank=True)
+    required = models.CharField(max_length=60, blank=True)
+    source = models.CharField(max_length=120)
+    message = models.TextField()
+
+    class Meta:
+        ordering = ["result", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["result", "code"], name="eligibility_check_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {'ok' if self.passed else 'fail'}"
+
+
+class Decision(models.Model):
+    """A supervisor's approval or rejection (four eyes: never the recommender)."""
+
+    class Outcome(models.TextChoices):
+        APPROVE = "approve", _("Approved")
+        REJECT = "reject", _("Rejected")
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="decisions")
+    outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claim_decisions"
+    )
+    reason_code = models.CharField(_("reason"), max_length=40, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    eligibility_result = models.ForeignKey(
+        EligibilityResult, on_delete=models.PROTECT, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} ({self.decided_by})"
+
+
+def document_upload_to(instance: "Document", filename: str) -> str:
+    # Random name: the original is kept in the row, never trusted as a path.
+    import uuid
+
+    return f"claims/{instance.claim_id}/{uuid.uuid4().hex}"
+
+
+class Document(models.Model):
+    """An uploaded piece of evidence (PHK proof, KAPK, bank book...)."""
+
+    class Type(models.TextChoices):
+        PHK_ACCEPTANCE = "phk_acceptance", _("Proof the worker accepted the PHK")
+        PHK_REPORT_RECEIPT = "phk_report_receipt", _("PHK report receipt (Kemnaker/Disnaker)")
+        PERJANJIAN_BERSAMA = "perjanjian_bersama", _("Bipartite settlement (perjanjian bersama)")
+        PHI_REGISTRATION = "phi_registration", _("PHI deed of registration")
+        PHI_DECISION = "phi_decision", _("Industrial relations court decision")
+        KAPK = "kapk", _("Job-seeking commitment (KAPK)")
+        BANK_BOOK = "bank_book", _("Bank book / account proof")
+        IDENTITY = "identity", _("Identity card (KTP)")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Not yet checked")
+        ACCEPTED = "accepted", _("Accepted")
+        REQUESTED_AGAIN = "requested_again", _("Asked again")
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="documents")
+    doc_type = models.CharField(_("document type"), max_length=24, choices=Type.choices)
+    file = models.FileField(upload_to=document_upload_to, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=80)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_doc_type_display()}: {self.original_name}"
+
+
+class CaseEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Case events are append-only.")
+
+    def delete(self):
+        raise TypeError("Case events are append-only.")
+
+
+class CaseEvent(models.Model):
+    """Append-only audit of every transition and action on a claim: who, when, from, to, why."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty for the system (scheduled tasks, imports)."),
+    )
+    action = models.CharField(_("action"), max_length=40)
+    from_state = models.CharField(_("from"), max_length=24, blank=True)
+    to_state = models.CharField(_("to"), max_length=24, blank=True)
+    reason_code = models.CharField(_("reason"), max_length=40, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = CaseEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_state} -> {self.to_state}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Case events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Case events are append-only.")
+
+
+class InstalmentStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    PAYABLE = "payable", _("Payable")
+    NOT_PAID = "not_paid", _("Not paid (condition not met)")
+    IN_BATCH = "in_batch", _("In a payment batch")
+    PAID = "paid", _("Paid")
+    REJECTED = "rejected", _("Rejected by the bank")
+    CANCELLED = "cancelled", _("Cancelled (benefit stopped)")
+
+
+class CashInstalment(BaseModel):
+    """One monthly cash payment of a claim (month 1..6), with the rule version that priced it."""
+
+    Status = InstalmentStatus
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="instalments")
+    month = models.PositiveSmallIntegerField(_("month"))
+    due_date = models.DateField(_("due date"))
+    percent = models.PositiveSmallIntegerField(_("percent of wage"))
+    amount = models.PositiveBigIntegerField(_("amount (Rp)"))
+    rule_version = models.CharField(_("rule version"), max_length=16)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.SCHEDULED
+    )
+    status_reason = models.CharField(_("reason"), max_length=255, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cash instalment")
+        verbose_name_plural = _("cash instalments")
+        ordering = ["claim", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "month"], name="instalment_one_per_month"),
+            models.CheckConstraint(
+                condition=Q(month__gte=1) & Q(month__lte=6), name="instalment_month_1_to_6"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=InstalmentStatus.values), name="instalment_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim.number} #{self.month}"
+
+
+class PaymentBatch(BaseModel):
+    """A monthly run gathering payable instalments into one bank transfer file."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Being gathered")
+        EXPORTED = "exported", _("Sent to the bank")
+        RECONCILED = "reconciled", _("Reconciled")
+
+    reference = models.CharField(_("reference"), max_length=30, unique=True)
+    period = models.DateField(_("month"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    exported_at = models.DateTimeField(null=True, blank=True)
+    reconciled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payment batch")
+        verbose_name_plural = _("payment batches")
+        ordering = ["-period", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class PaymentLine(models.Model):
+    """One transfer in a batch. At most one live (pending or paid) line per instalment."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Sent, awaiting result")
+        PAID = "paid", _("Paid")
+        REJECTED = "rejected", _("Rejected")
+
+    batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, related_name="lines")
+    instalment = models.ForeignKey(
+        CashInstalment, on_delete=models.PROTECT, related_name="payment_lines"
+    )
+    amount = models.PositiveBigIntegerField()
+    bank_name = models.CharField(max_length=60)
+    bank_account = EncryptedCharField()
+    account_holder = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    bank_reference = models.CharField(max_length=60, blank=True)
+    rejection_reason = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instalment"],
+                condition=Q(status__in=["pending", "paid"]),
+                name="payment_line_one_live_per_instalment",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}/{self.instalment_id} {self.status}"

@@ -1,0 +1,90 @@
+"""Personal data at rest (UU PDP 27/2022): AEAD encryption and an HMAC blind index.
+
+NIK and bank account numbers are stored as AES-256-GCM ciphertext; an exact-match lookup goes
+through a keyed HMAC-SHA256 of the normalised value (the blind index), so the database never
+holds the number in clear and cannot be searched by anyone without the key.
+"""
+
+import base64
+import hashlib
+import hmac
+import os
+from functools import lru_cache
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+_PREFIX = "v1:"
+
+
+def _decode_key(value: str, name: str) -> bytes:
+    try:
+        key = base64.urlsafe_b64decode(value)
+    except (ValueError, TypeError) as exc:
+        raise ImproperlyConfigured(f"{name} must be urlsafe base64 of 32 bytes") from exc
+    if len(key) != 32:
+        raise ImproperlyConfigured(f"{name} must be urlsafe base64 of 32 bytes")
+    return key
+
+
+@lru_cache(maxsize=4)
+def _aead(key_text: str) -> AESGCM:
+    return AESGCM(_decode_key(key_text, "FIELD_ENCRYPTION_KEY"))
+
+
+def encrypt(plaintext: str, *, context: str) -> str:
+    nonce = os.urandom(12)
+    sealed = _aead(settings.FIELD_ENCRYPTION_KEY).encrypt(
+        nonce, plaintext.encode(), context.encode()
+    )
+    return _PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode()
+
+
+def decrypt(token: str, *, context: str) -> str:
+    if not token.startswith(_PREFIX):
+        raise ValueError("not an encrypted value")
+    raw = base64.urlsafe_b64decode(token[len(_PREFIX) :])
+    plain = _aead(settings.FIELD_ENCRYPTION_KEY).decrypt(raw[:12], raw[12:], context.encode())
+    return plain.decode()
+
+
+def blind_index(value: str, *, context: str) -> str:
+    """Keyed HMAC of a normalised value, for exact lookup without storing the value."""
+    key = _decode_key(settings.BLIND_INDEX_KEY, "BLIND_INDEX_KEY")
+    normalised = "".join(value.split())
+    return hmac.new(key, f"{context}:{normalised}".encode(), hashlib.sha256).hexdigest()
+
+
+def mask(value: str | None, *, keep_start: int = 4, keep_end: int = 4) -> str:
+    """3201••••••••0001: enough to recognise a number, not enough to use it."""
+    if not value:
+        return ""
+    if len(value) <= keep_start + keep_end:
+        return "•" * len(value)
+    hidden = len(value) - keep_start - keep_end
+    return value[:keep_start] + "•" * hidden + value[-keep_end:]
+
+
+class EncryptedCharField(models.TextField):
+    """A text column that holds AEAD ciphertext; Python code sees the plaintext.
+
+    The model field's label is the associated data, so a ciphertext copied into another
+    column does not decrypt. Not searchable: pair it with a blind-index column.
+    """
+
+    def contribute_to_class(self, cls, name, private_only=False):
+        super().contribute_to_class(cls, name, private_only)
+        self._context = f"{cls._meta.label_lower}.{name}"
+
+    def from_db_value(self, value, expression, connection):
+        if value in (None, ""):
+            return value
+        return decrypt(value, context=self._context)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value in (None, ""):
+            return value
+        return encrypt(value, context=self._context)

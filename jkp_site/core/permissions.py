@@ -1,0 +1,21 @@
+"""Permission names, so code says ClaimPerm.DECIDE rather than a string spelled twice."""
+
+from enum import StrEnum
+
+
+class ClaimPerm(StrEnum):
+    VIEW = "claims.view_claim"
+    INTAKE = "claims.intake_claim"
+    VERIFY = "claims.verify_claim"
+    RECOMMEND = "claims.recommend_claim"
+    DECIDE = "claims.decide_claim"
+    REASSIGN = "claims.reassign_claim"
+    STOP_BENEFIT = "claims.stop_benefit"
+    VIEW_ALL_BRANCHES = "claims.view_all_branches"
+    RUN_PAYMENT_BATCH = "claims.run_payment_batch"
+    VIEW_REPORT = "claims.view_report"
+
+
+class TrainingPerm(StrEnum):
+    MANAGE_ACTIVITY = "training.manage_activity"
+    REFER = "training.refer_training"

@@ -1,0 +1,34 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from jkp_site.core.roles import Role
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The home page of whoever is signed in: workers go to the portal, staff to their work."""
+    roles = {group.name for group in request.user.groups.all()}
+    if Role.PESERTA.value in roles and not request.user.is_staff:
+        try:
+            return redirect(reverse("portal:home"))
+        except NoReverseMatch:
+            pass
+    return render(request, "core/home.html")
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when the database answers, 503 otherwise; for load balancers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok", "database": "up"})

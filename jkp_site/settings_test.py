@@ -1,0 +1,18 @@
+"""Test settings: the real settings with a fast password hasher and in-memory e-mail.
+
+DATABASE_URL and REDIS_URL still come from the environment, so the same suite runs on the
+embedded default and, in CI, on PostgreSQL and Redis.
+"""
+
+import tempfile
+from pathlib import Path
+
+from jkp_site.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="jkp-test-media-"))
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+# Tasks run inline in tests unless a test drives a real worker (see tests/celery).
+CELERY_TASK_ALWAYS_EAGER = True
+AXES_FAILURE_LIMIT = 5

@@ -1,0 +1,231 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from jkp_site.core.crypto import EncryptedCharField, blind_index, mask
+from jkp_site.core.models import BaseModel, KantorCabang
+from participants.nik import parse_nik, validate_nik
+
+NIK_INDEX_CONTEXT = "participant.nik"
+
+
+class SizeClass(models.TextChoices):
+    MICRO = "micro", _("Micro")
+    SMALL = "small", _("Small")
+    MEDIUM = "medium", _("Medium")
+    LARGE = "large", _("Large")
+
+
+class ContractType(models.TextChoices):
+    PKWTT = "PKWTT", _("Permanent (PKWTT)")
+    PKWT = "PKWT", _("Fixed-term (PKWT)")
+
+
+class Program(models.TextChoices):
+    JKN = "JKN", _("Health (JKN)")
+    JKK = "JKK", _("Work accident (JKK)")
+    JKM = "JKM", _("Death (JKM)")
+    JHT = "JHT", _("Old age savings (JHT)")
+    JP = "JP", _("Pension (JP)")
+
+
+class Employer(BaseModel):
+    npp = models.CharField(
+        _("NPP"),
+        max_length=8,
+        unique=True,
+        validators=[RegexValidator(r"^\d{8}$", _("NPP must be 8 digits."))],
+        help_text=_("Nomor Pendaftaran Perusahaan: the employer's BPJS registration number."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    size_class = models.CharField(_("size class"), max_length=8, choices=SizeClass.choices)
+    branch = models.ForeignKey(
+        KantorCabang, on_delete=models.PROTECT, related_name="employers", verbose_name=_("branch")
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    arrears_months = models.PositiveSmallIntegerField(_("consecutive months in arrears"), default=0)
+    bankrupt_or_closed = models.BooleanField(_("bankrupt or closed"), default=False)
+
+    class Meta:
+        verbose_name = _("employer")
+        verbose_name_plural = _("employers")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(size_class__in=SizeClass.values), name="employer_size_class_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.npp})"
+
+
+class Participant(BaseModel):
+    class Gender(models.TextChoices):
+        MALE = "M", _("Male")
+        FEMALE = "F", _("Female")
+
+    # The NIK is stored encrypted; nik_index (keyed HMAC) is what lookups and uniqueness use.
+    nik = EncryptedCharField(_("NIK"), validators=[validate_nik])
+    nik_index = models.CharField(max_length=64, unique=True, editable=False)
+    kpj_number = models.CharField(
+        _("KPJ number"),
+        max_length=11,
+        unique=True,
+        validators=[RegexValidator(r"^\d{11}$", _("The KPJ number has 11 digits."))],
+        help_text=_("The participant card number."),
+    )
+    name = models.CharField(_("full name"), max_length=200)
+    birth_date = models.DateField(_("birth date"))
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    citizen = models.BooleanField(_("Indonesian citizen"), default=True)
+    registered_on = models.DateField(_("registered on"))
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    bank_name = models.CharField(_("bank"), max_length=60, blank=True)
+    bank_account = EncryptedCharField(_("bank account number"), blank=True)
+    bank_account_holder = models.CharField(_("account holder"), max_length=200, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participant",
+        verbose_name=_("portal account"),
+    )
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.nik_masked})"
+
+    @property
+    def nik_masked(self) -> str:
+        return mask(self.nik)
+
+    @property
+    def bank_account_masked(self) -> str:
+        return mask(self.bank_account, keep_start=0, keep_end=4)
+
+    @staticmethod
+    def index_for(nik: str) -> str:
+        return blind_index(nik, context=NIK_INDEX_CONTEXT)
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.nik:
+            return
+        try:
+            info = parse_nik(self.nik)
+        except ValidationError as exc:
+            raise ValidationError({"nik": exc.messages}) from None
+        errors = {}
+        if self.birth_date and info.birth_date != self.birth_date:
+            errors["birth_date"] = _("The birth date does not match the one encoded in the NIK.")
+        if self.gender and (self.gender == self.Gender.FEMALE) != info.female:
+            errors["gender"] = _("The gender does not match the NIK (women add 40 to the day).")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.nik = "".join(str(self.nik).split())
+        self.nik_index = self.index_for(self.nik)
+        if kwargs.get("update_fields") is not None and "nik" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "nik_index"}
+        super().save(*args, **kwargs)
+
+
+class Employment(BaseModel):
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="employments"
+    )
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="employments")
+    contract_type = models.CharField(_("contract type"), max_length=5, choices=ContractType.choices)
+    contract_number = models.CharField(_("contract number"), max_length=60, blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(
+        _("contract end date"), null=True, blank=True, help_text=_("For PKWT: the agreed end.")
+    )
+    ended_on = models.DateField(_("employment ended on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("employment")
+        verbose_name_plural = _("employments")
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(contract_type="PKWT") | Q(end_date__isnull=False),
+                name="employment_pkwt_has_end_date",
+                violation_error_message=_("A PKWT contract needs its agreed end date."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant.name} @ {self.employer.name}"
+
+
+class ProgramEnrollment(BaseModel):
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="enrollments"
+    )
+    program = models.CharField(_("programme"), max_length=3, choices=Program.choices)
+    since = models.DateField(_("since"))
+    until = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("programme enrollment")
+        verbose_name_plural = _("programme enrollments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "program"], name="enrollment_unique_per_program"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.program
+
+
+class ContributionMonth(models.Model):
+    """One paid month of contributions: what eligibility is computed from.
+
+    `period` is the first day of the month it pays for. Millions of rows: the unique
+    (participant, period) index serves the eligibility query (one participant's months in a
+    window); (employer, period) serves imports and re-employment detection.
+    """
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="contributions"
+    )
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="contributions")
+    period = models.DateField(_("period"))
+    wage = models.PositiveBigIntegerField(_("reported wage (Rp)"))
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contribution month")
+        verbose_name_plural = _("contribution months")
+        ordering = ["participant", "-period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "period"],
+                name="contribution_unique_participant_period",
+                violation_error_message=_(
+                    "This participant already has a contribution for that month."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(period__day=1), name="contribution_period_first_of_month"
+            ),
+        ]
+        indexes = [models.Index(fields=["employer", "period"], name="contribution_employer_period")]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m}"

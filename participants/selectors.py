@@ -1,0 +1,34 @@
+"""Reads about participants. Lookups by NIK go through the blind index."""
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from participants.models import ContributionMonth, Participant
+
+
+def participant_by_nik(nik: str) -> Participant | None:
+    return Participant.objects.filter(nik_index=Participant.index_for(nik)).first()
+
+
+def search_participants(query: str, *, base: QuerySet[Participant] | None = None):
+    """A 16-digit query is a NIK (exact, via the index); anything else searches names and KPJ."""
+    qs = base if base is not None else Participant.objects.all()
+    query = query.strip()
+    digits = "".join(query.split())
+    if digits.isdigit() and len(digits) == 16:
+        return qs.filter(nik_index=Participant.index_for(digits))
+    if digits.isdigit() and len(digits) == 11:
+        return qs.filter(kpj_number=digits)
+    return qs.filter(name__icontains=query)
+
+
+def contribution_months(
+    participant_id: int, *, start: dt.date | None = None, end: dt.date | None = None
+) -> QuerySet[ContributionMonth]:
+    qs = ContributionMonth.objects.filter(participant_id=participant_id)
+    if start:
+        qs = qs.filter(period__gte=start)
+    if end:
+        qs = qs.filter(period__lte=end)
+    return qs.order_by("period")

@@ -1,0 +1,85 @@
+import pytest
+from django.core.management import call_command
+from django.template import Context, Template
+from django.urls import reverse
+
+from jkp_site.core.models import User
+from jkp_site.core.money import format_rupiah
+from participants.models import Participant
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_answers_when_the_database_does(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "up"}
+
+
+def test_login_page_is_indonesian_first(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert 'lang="id"' in response.text
+    assert "Masuk" in response.text
+
+
+def test_english_is_available(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Sign in" in client.get(reverse("login")).text
+
+
+def test_pages_carry_a_content_security_policy_without_outside_origins(client):
+    policy = client.get(reverse("login"))["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "http" not in policy
+
+
+def test_home_requires_sign_in(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    ("amount", "shown"),
+    [(5_000_000, "Rp 5.000.000"), (0, "Rp 0"), (1_575_000, "Rp 1.575.000"), (-2500, "-Rp 2.500")],
+)
+def test_rupiah_formatting(amount, shown):
+    assert format_rupiah(amount) == shown
+    assert Template("{% load jkp %}{{ v|rupiah }}").render(Context({"v": amount})) == shown
+
+
+def test_seed_demo_is_idempotent_and_gives_one_login_per_role(settings, client):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    count = Participant.objects.count()
+    call_command("seed_demo")
+    assert Participant.objects.count() == count
+    for username in ["petugas1", "petugas2", "kepala1", "kepala2", "konselor1", "konselor2",
+                     "pusat1", "admin", "peserta1", "peserta2"]:  # fmt: skip
+        user = User.objects.get(username=username)
+        assert user.check_password("demo-jkp-2025")
+        assert user.is_superuser or user.groups.exists()
+    response = client.post(
+        reverse("login"), {"username": "kepala1", "password": "demo-jkp-2025"}, follow=True
+    )
+    assert response.status_code == 200
+    assert client.get("/admin/participants/participant/").status_code == 200
+
+
+def test_seed_demo_refuses_outside_debug(settings):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+
+
+def test_failed_logins_are_throttled(client, officer):
+    for _ in range(5):
+        client.post(reverse("login"), {"username": officer.username, "password": "wrong"})
+    response = client.post(
+        reverse("login"), {"username": officer.username, "password": "secret-pass-123"}
+    )
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session

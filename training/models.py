@@ -1,0 +1,155 @@
+"""Labour-market information and training: the two non-cash benefits of a claim."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from claims.models import Claim
+from jkp_site.core.models import BaseModel
+
+
+class JobSeekingActivity(BaseModel):
+    """Self-assessment, counselling, vacancies shared, applications and interviews of a claim."""
+
+    class Kind(models.TextChoices):
+        SELF_ASSESSMENT = "self_assessment", _("Self-assessment")
+        COUNSELLING = "counselling", _("Counselling session")
+        VACANCY_SHARED = "vacancy_shared", _("Vacancy shared")
+        JOB_APPLICATION = "job_application", _("Job application")
+        INTERVIEW = "interview", _("Selection test or interview")
+        EMPLOYMENT_STATUS = "employment_status", _("Employment-status form")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        DONE = "done", _("Done")
+        NO_SHOW = "no_show", _("No-show")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="done")
+    occurred_on = models.DateField(_("date"))
+    employer_name = models.CharField(_("employer"), max_length=200, blank=True)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("job-seeking activity")
+        verbose_name_plural = _("job-seeking activities")
+        ordering = ["-occurred_on", "-id"]
+        indexes = [
+            models.Index(fields=["claim", "kind", "occurred_on"], name="activity_claim_kind")
+        ]
+        permissions = [
+            ("manage_activity", "Can record assessments, counselling and job-seeking activity"),
+            ("refer_training", "Can refer a beneficiary to training"),
+        ]
+
+
+class TrainingProvider(BaseModel):
+    class Kind(models.TextChoices):
+        LPK = "LPK", _("Training institute (LPK)")
+        BLK = "BLK", _("Vocational training centre (BLK)")
+
+    class Ownership(models.TextChoices):
+        GOVERNMENT = "government", _("Government")
+        PRIVATE = "private", _("Private")
+        COMPANY = "company", _("Company")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=3, choices=Kind.choices)
+    ownership = models.CharField(_("ownership"), max_length=10, choices=Ownership.choices)
+    city = models.CharField(_("city"), max_length=80, blank=True)
+
+    class Meta:
+        verbose_name = _("training provider")
+        verbose_name_plural = _("training providers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TrainingProgram(BaseModel):
+    provider = models.ForeignKey(
+        TrainingProvider, on_delete=models.PROTECT, related_name="programs"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    competency = models.CharField(_("competency"), max_length=200)
+    duration_hours = models.PositiveSmallIntegerField(_("duration (hours)"))
+    cost = models.PositiveBigIntegerField(_("cost per participant (Rp)"))
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    end_date = models.DateField(_("end"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("training programme")
+        verbose_name_plural = _("training programmes")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TrainingReferral(BaseModel):
+    class State(models.TextChoices):
+        REFERRED = "referred", _("Referred")
+        ACCEPTED = "accepted", _("Accepted by the worker")
+        ENROLLED = "enrolled", _("Enrolled")
+        COMPLETED = "completed", _("Completed")
+        DROPPED = "dropped", _("Dropped out")
+        DECLINED = "declined", _("Declined")
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="training_referrals")
+    program = models.ForeignKey(TrainingProgram, on_delete=models.PROTECT, related_name="referrals")
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default="referred")
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    enrolled_on = models.DateField(null=True, blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+    certificate_number = models.CharField(_("certificate number"), max_length=80, blank=True)
+    cost = models.PositiveBigIntegerField(_("cost to BPJS (Rp)"), default=0)
+
+    class Meta:
+        verbose_name = _("training referral")
+        verbose_name_plural = _("training referrals")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    state__in=[
+                        "referred",
+                        "accepted",
+                        "enrolled",
+                        "completed",
+                        "dropped",
+                        "declined",
+                    ]
+                ),
+                name="referral_state_valid",
+            )
+        ]
+
+
+class TrainingAttendance(models.Model):
+    """Attendance of one referral in one month, as a whole percentage."""
+
+    referral = models.ForeignKey(
+        TrainingReferral, on_delete=models.CASCADE, related_name="attendance"
+    )
+    period = models.DateField(_("month"))
+    percent = models.PositiveSmallIntegerField(_("attendance (%)"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "period"], name="attendance_one_per_month"),
+            models.CheckConstraint(
+                condition=Q(percent__lte=100), name="attendance_percent_max_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m}: {self.percent}%"
