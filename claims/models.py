@@ -409,6 +409,7 @@ class CashInstalment(BaseModel):
         _("status"), max_length=12, choices=Status.choices, default=Status.SCHEDULED
     )
     status_reason = models.CharField(_("reason"), max_length=255, blank=True)
+    evaluated_at = models.DateTimeField(_("condition evaluated at"), null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -434,6 +435,7 @@ class PaymentBatch(BaseModel):
 
     class State(models.TextChoices):
         OPEN = "open", _("Being gathered")
+        READY = "ready", _("Ready for export")
         EXPORTED = "exported", _("Sent to the bank")
         RECONCILED = "reconciled", _("Reconciled")
 
@@ -443,6 +445,7 @@ class PaymentBatch(BaseModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    gathered_at = models.DateTimeField(null=True, blank=True)
     exported_at = models.DateTimeField(null=True, blank=True)
     reconciled_at = models.DateTimeField(null=True, blank=True)
 
@@ -450,6 +453,17 @@ class PaymentBatch(BaseModel):
         verbose_name = _("payment batch")
         verbose_name_plural = _("payment batches")
         ordering = ["-period", "-created_at"]
+        constraints = [
+            # A retried or concurrent run resumes the batch being gathered instead of
+            # starting a second one.
+            models.UniqueConstraint(
+                fields=["state"], condition=Q(state="open"), name="payment_batch_one_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["open", "ready", "exported", "reconciled"]),
+                name="payment_batch_state_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -471,12 +485,15 @@ class PaymentLine(models.Model):
     bank_name = models.CharField(max_length=60)
     bank_account = EncryptedCharField()
     account_holder = models.CharField(max_length=200)
+    reference = models.CharField(_("transfer reference"), max_length=40, unique=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     bank_reference = models.CharField(max_length=60, blank=True)
     rejection_reason = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        ordering = ["batch", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["instalment"],
