@@ -1,0 +1,375 @@
+"""Inputs of the engine as value objects, and ``parse_scenario`` for the simulate contract's JSON.
+
+``parse_scenario`` reports the first problem it finds as ``ScenarioError(field, message)``, where
+``field`` is a dotted path into the JSON (``contributions[3].period``) and the message is in
+Indonesian. Keys the contract does not define are ignored and listed in
+``Scenario.ignored_fields`` so a typo in an optional key does not pass silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from . import versions
+from .codes import CONTRACT_TYPES, EMPLOYER_SIZES, PROGRAMMES, TERMINATION_REASONS
+from .periods import Period, parse_iso_date
+
+ROOT_FIELD = "scenario"
+MIN_YEAR = 1900
+MAX_YEAR = 2999
+
+
+class ScenarioError(ValueError):
+    """A malformed scenario: ``field`` is the dotted JSON path, ``message`` is in Indonesian."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    period: Period
+    wage: int
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantInfo:
+    citizen: bool
+    registered_on: date
+    birth_date: date
+
+
+@dataclass(frozen=True, slots=True)
+class Termination:
+    date: date
+    reason: str
+    contract_type: str = "PKWTT"
+    contract_end_date: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PriorClaim:
+    termination_date: date
+
+
+@dataclass(frozen=True, slots=True)
+class EmployerStatus:
+    arrears_months: int = 0
+    bankrupt_or_closed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """One claim to evaluate.
+
+    ``participant``, ``employer_size`` and ``enrollments`` are optional: when absent the
+    participation checks pass (the scenario is about the claim alone).
+    ``decision_date`` defaults to ``claim_date``.
+    """
+
+    contributions: tuple[Contribution, ...]
+    termination: Termination
+    claim_date: date
+    decision_date: date | None = None
+    participant: ParticipantInfo | None = None
+    employer_size: str | None = None
+    enrollments: frozenset[str] | None = None
+    prior_claims: tuple[PriorClaim, ...] = ()
+    employer: EmployerStatus = field(default_factory=EmployerStatus)
+    ignored_fields: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        seen: set[Period] = set()
+        for index, contribution in enumerate(self.contributions):
+            if contribution.period in seen:
+                raise ScenarioError(
+                    f"contributions[{index}].period",
+                    f"periode {contribution.period} muncul lebih dari sekali",
+                )
+            seen.add(contribution.period)
+            if contribution.wage < 0:
+                raise ScenarioError(f"contributions[{index}].wage", "upah tidak boleh negatif")
+        if self.termination.reason not in TERMINATION_REASONS:
+            raise ScenarioError("termination.reason", _unknown(self.termination.reason))
+        if self.termination.contract_type == "PKWT" and self.termination.contract_end_date is None:
+            raise ScenarioError("contract.end_date", "wajib diisi untuk kontrak PKWT")
+        start = versions.VERSIONS[0].effective_from
+        if self.claim_date < start:
+            raise ScenarioError("claim_date", f"sebelum program JKP berlaku ({start.isoformat()})")
+        if self.decision_date is not None and self.decision_date < self.claim_date:
+            raise ScenarioError("decision_date", "tanggal keputusan tidak boleh sebelum klaim")
+        if self.employer.arrears_months < 0:
+            raise ScenarioError("employer.arrears_months", "tidak boleh negatif")
+
+    @property
+    def effective_decision_date(self) -> date:
+        return self.decision_date if self.decision_date is not None else self.claim_date
+
+
+# --------------------------------------------------------------------------------------------
+# JSON -> Scenario
+# --------------------------------------------------------------------------------------------
+
+_MISSING = object()
+_TOP_LEVEL = (
+    "participant",
+    "employer_size",
+    "enrollments",
+    "contract",
+    "contributions",
+    "termination",
+    "claim_date",
+    "decision_date",
+    "prior_claims",
+    "employer",
+)
+
+
+def _unknown(code: object) -> str:
+    return f"kode tidak dikenal: {code!r}"
+
+
+def _type_name(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "bilangan bulat"
+    if isinstance(value, float):
+        return "bilangan pecahan"
+    if isinstance(value, str):
+        return "teks"
+    if isinstance(value, list):
+        return "daftar"
+    if isinstance(value, dict):
+        return "objek"
+    return type(value).__name__
+
+
+class _Reader:
+    """Walks one JSON object, remembering its path, and collects unknown keys."""
+
+    def __init__(self, data: object, path: str, known: tuple[str, ...]) -> None:
+        if not isinstance(data, Mapping):
+            raise ScenarioError(path or ROOT_FIELD, f"harus objek JSON, bukan {_type_name(data)}")
+        self.data = data
+        self.path = path
+        self.ignored = [self._sub(key) for key in data if key not in known]
+
+    def _sub(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else str(key)
+
+    def get(self, key: str, *, required: bool) -> tuple[object, str]:
+        path = self._sub(key)
+        value = self.data.get(key, _MISSING)
+        if value is _MISSING or value is None:
+            # null means "not given": fine for optional fields, an error for required ones.
+            if required:
+                raise ScenarioError(
+                    path, "wajib diisi" if value is _MISSING else "wajib diisi, bukan null"
+                )
+            return _MISSING, path
+        return value, path
+
+
+def _expect_str(value: object, path: str) -> str:
+    if not isinstance(value, str):
+        raise ScenarioError(path, f"harus teks, bukan {_type_name(value)}")
+    return value
+
+
+def _expect_bool(value: object, path: str) -> bool:
+    if not isinstance(value, bool):
+        raise ScenarioError(path, f"harus true atau false, bukan {_type_name(value)}")
+    return value
+
+
+def _expect_nonneg_int(value: object, path: str, what: str) -> int:
+    # bool is a subclass of int in Python; JSON true/false is not a number here.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ScenarioError(
+            path, f"{what} harus bilangan bulat (Rupiah utuh), bukan {_type_name(value)}"
+        )
+    if value < 0:
+        raise ScenarioError(path, f"{what} tidak boleh negatif")
+    return value
+
+
+def _expect_list(value: object, path: str) -> list[object]:
+    if not isinstance(value, list):
+        raise ScenarioError(path, f"harus daftar (array) JSON, bukan {_type_name(value)}")
+    return value
+
+
+def _check_year(year: int, path: str) -> None:
+    # Far-off years are typing mistakes, and month arithmetic near year 9999 would overflow.
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ScenarioError(path, f"tahun {year} di luar rentang {MIN_YEAR}-{MAX_YEAR}")
+
+
+def _expect_date(value: object, path: str) -> date:
+    text = _expect_str(value, path)
+    try:
+        parsed = parse_iso_date(text)
+    except ValueError:
+        raise ScenarioError(path, f"tanggal tidak valid {text!r}; format YYYY-MM-DD") from None
+    _check_year(parsed.year, path)
+    return parsed
+
+
+def _expect_period(value: object, path: str) -> Period:
+    text = _expect_str(value, path)
+    try:
+        parsed = Period.parse(text)
+    except ValueError:
+        raise ScenarioError(path, f"periode tidak valid {text!r}; format YYYY-MM") from None
+    _check_year(parsed.year, path)
+    return parsed
+
+
+def _expect_code(value: object, path: str, codes: Mapping[str, object] | tuple[str, ...]) -> str:
+    text = _expect_str(value, path)
+    if text not in codes:
+        allowed = ", ".join(codes)
+        raise ScenarioError(path, f"{_unknown(text)}; pilihan: {allowed}")
+    return text
+
+
+def _parse_participant(value: object, path: str, ignored: list[str]) -> ParticipantInfo:
+    reader = _Reader(value, path, ("citizen", "registered_on", "birth_date"))
+    ignored.extend(reader.ignored)
+    citizen = _expect_bool(*reader.get("citizen", required=True))
+    registered_on = _expect_date(*reader.get("registered_on", required=True))
+    birth_date = _expect_date(*reader.get("birth_date", required=True))
+    if registered_on < birth_date:
+        raise ScenarioError(f"{path}.registered_on", "tanggal registrasi sebelum tanggal lahir")
+    return ParticipantInfo(citizen=citizen, registered_on=registered_on, birth_date=birth_date)
+
+
+def _parse_contributions(value: object, path: str, ignored: list[str]) -> tuple[Contribution, ...]:
+    items = _expect_list(value, path)
+    contributions: list[Contribution] = []
+    seen: dict[Period, int] = {}
+    for index, item in enumerate(items):
+        item_path = f"{path}[{index}]"
+        reader = _Reader(item, item_path, ("period", "wage"))
+        ignored.extend(reader.ignored)
+        period = _expect_period(*reader.get("period", required=True))
+        wage = _expect_nonneg_int(*reader.get("wage", required=True), "upah")
+        if period in seen:
+            raise ScenarioError(
+                f"{item_path}.period",
+                f"periode {period} ganda (sudah ada di {path}[{seen[period]}])",
+            )
+        seen[period] = index
+        contributions.append(Contribution(period=period, wage=wage))
+    return tuple(contributions)
+
+
+def _parse_prior_claims(value: object, path: str, ignored: list[str]) -> tuple[PriorClaim, ...]:
+    items = _expect_list(value, path)
+    claims = []
+    for index, item in enumerate(items):
+        reader = _Reader(item, f"{path}[{index}]", ("termination_date",))
+        ignored.extend(reader.ignored)
+        claims.append(PriorClaim(_expect_date(*reader.get("termination_date", required=True))))
+    return tuple(claims)
+
+
+def _parse_enrollments(value: object, path: str) -> frozenset[str]:
+    items = _expect_list(value, path)
+    return frozenset(
+        _expect_code(item, f"{path}[{index}]", PROGRAMMES) for index, item in enumerate(items)
+    )
+
+
+def _parse_employer(value: object, path: str, ignored: list[str]) -> EmployerStatus:
+    reader = _Reader(value, path, ("arrears_months", "bankrupt_or_closed"))
+    ignored.extend(reader.ignored)
+    arrears, arrears_path = reader.get("arrears_months", required=False)
+    bankrupt, bankrupt_path = reader.get("bankrupt_or_closed", required=False)
+    return EmployerStatus(
+        arrears_months=(
+            0
+            if arrears is _MISSING
+            else _expect_nonneg_int(arrears, arrears_path, "jumlah bulan tunggakan")
+        ),
+        bankrupt_or_closed=False if bankrupt is _MISSING else _expect_bool(bankrupt, bankrupt_path),
+    )
+
+
+def parse_scenario(data: object) -> Scenario:
+    """Build a ``Scenario`` from the simulate contract's JSON object (already decoded).
+
+    Raises ``ScenarioError`` for the first malformed input: a missing or mistyped field, a bad
+    date or period, an unknown code, a negative or non-integer wage, a duplicate period, a PKWT
+    without ``end_date``.
+    """
+    reader = _Reader(data, "", _TOP_LEVEL)
+    ignored = list(reader.ignored)
+
+    participant_raw, path = reader.get("participant", required=False)
+    participant = (
+        None if participant_raw is _MISSING else _parse_participant(participant_raw, path, ignored)
+    )
+
+    size_raw, path = reader.get("employer_size", required=False)
+    employer_size = None if size_raw is _MISSING else _expect_code(size_raw, path, EMPLOYER_SIZES)
+
+    enrollments_raw, path = reader.get("enrollments", required=False)
+    enrollments = None if enrollments_raw is _MISSING else _parse_enrollments(enrollments_raw, path)
+
+    contract_raw, contract_path = reader.get("contract", required=True)
+    contract = _Reader(contract_raw, contract_path, ("type", "end_date"))
+    ignored.extend(contract.ignored)
+    contract_type = _expect_code(*contract.get("type", required=True), CONTRACT_TYPES)
+    end_raw, end_path = contract.get("end_date", required=contract_type == "PKWT")
+    # An end date on a PKWTT is read (so a bad one is still reported) but has no meaning.
+    end_date = None if end_raw is _MISSING else _expect_date(end_raw, end_path)
+    if contract_type != "PKWT":
+        end_date = None
+
+    contributions = _parse_contributions(*reader.get("contributions", required=True), ignored)
+
+    termination_raw, termination_path = reader.get("termination", required=True)
+    termination_reader = _Reader(termination_raw, termination_path, ("date", "reason"))
+    ignored.extend(termination_reader.ignored)
+    termination_date = _expect_date(*termination_reader.get("date", required=True))
+    reason = _expect_code(*termination_reader.get("reason", required=True), TERMINATION_REASONS)
+
+    claim_date = _expect_date(*reader.get("claim_date", required=True))
+    decision_raw, path = reader.get("decision_date", required=False)
+    decision_date = None if decision_raw is _MISSING else _expect_date(decision_raw, path)
+
+    prior_raw, path = reader.get("prior_claims", required=False)
+    prior_claims = () if prior_raw is _MISSING else _parse_prior_claims(prior_raw, path, ignored)
+
+    employer_raw, path = reader.get("employer", required=False)
+    employer = (
+        EmployerStatus()
+        if employer_raw is _MISSING
+        else _parse_employer(employer_raw, path, ignored)
+    )
+
+    return Scenario(
+        contributions=contributions,
+        termination=Termination(
+            date=termination_date,
+            reason=reason,
+            contract_type=contract_type,
+            contract_end_date=end_date,
+        ),
+        claim_date=claim_date,
+        decision_date=decision_date,
+        participant=participant,
+        employer_size=employer_size,
+        enrollments=enrollments,
+        prior_claims=prior_claims,
+        employer=employer,
+        ignored_fields=tuple(ignored),
+    )
