@@ -13,7 +13,7 @@ written and referenced where they apply.
 """
 
 from .cash import Instalment, instalment_version, percent_of
-from .checks import CHECK_CODES, CHECKS, CheckResult
+from .checks import CHECK_CODES, CHECKS, CheckResult, claim_deadline
 from .codes import EMPLOYER_SIZES, PAYER_BPJS, PAYER_EMPLOYER_FIRST, PROGRAMMES, TERMINATION_REASONS
 from .engine import Decision, evaluate
 from .periods import Period, add_months, age_on
@@ -62,6 +62,7 @@ __all__ = [
     "Termination",
     "add_months",
     "age_on",
+    "claim_deadline",
     "evaluate",
     "instalment_version",
     "parse_scenario",

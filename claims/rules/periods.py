@@ -80,11 +80,9 @@ def add_months(day: date, months: int) -> date:
     31 Aug + 3 months is 30 Nov; 31 Jan + 1 month is 28 Feb (29 in a leap year).
     """
     target = Period.of(day) + months
-    return date(target.year, target.month, min(day.day, last_day_of_month(*_ym(target))))
-
-
-def _ym(period: Period) -> tuple[int, int]:
-    return period.year, period.month
+    return date(
+        target.year, target.month, min(day.day, last_day_of_month(target.year, target.month))
+    )
 
 
 def age_on(birth_date: date, day: date) -> int:

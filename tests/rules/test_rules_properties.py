@@ -99,7 +99,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
 
 
 @given(scenarios())
-@settings(max_examples=250)
+@settings(max_examples=250, deadline=None)
 def test_schedule_bounds_and_types(scenario):
     decision = evaluate(scenario)
     schedule = decision.cash_schedule
@@ -117,7 +117,7 @@ def test_schedule_bounds_and_types(scenario):
 
 
 @given(scenarios())
-@settings(max_examples=250)
+@settings(max_examples=250, deadline=None)
 def test_eligible_iff_all_checks_pass_and_schedule_iff_eligible(scenario):
     decision = evaluate(scenario)
     assert decision.eligible == all(check.passed for check in decision.checks)
@@ -131,7 +131,7 @@ def test_eligible_iff_all_checks_pass_and_schedule_iff_eligible(scenario):
 
 
 @given(scenarios(), st.integers(min_value=-40, max_value=3), wages)
-@settings(max_examples=250)
+@settings(max_examples=250, deadline=None)
 def test_adding_a_paid_month_never_makes_an_eligible_case_ineligible(scenario, offset, wage):
     before = evaluate(scenario)
     period = Period.of(scenario.termination.date) + offset
@@ -183,7 +183,7 @@ def _as_contract_json(scenario: Scenario) -> dict[str, Any]:
 
 
 @given(scenarios())
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 def test_json_round_trip_gives_the_same_decision(scenario):
     data = json.loads(json.dumps(_as_contract_json(scenario)))
     reparsed = parse_scenario(data)
@@ -222,7 +222,7 @@ def _mutations(data: Any) -> st.SearchStrategy[Any]:
 
 
 @given(scenarios().flatmap(lambda s: st.tuples(st.just(s), _mutations(_as_contract_json(s)))))
-@settings(max_examples=250)
+@settings(max_examples=250, deadline=None)
 def test_parser_raises_only_scenario_error_on_any_damage(case):
     scenario, (path, replacement, delete) = case
     data = json.loads(json.dumps(_as_contract_json(scenario)))
@@ -246,6 +246,7 @@ def test_parser_raises_only_scenario_error_on_any_damage(case):
 
 
 @given(json_values)
+@settings(deadline=None)
 def test_parser_on_arbitrary_json(value):
     try:
         parse_scenario(value)
