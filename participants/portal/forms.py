@@ -1,0 +1,211 @@
+"""Forms of the worker portal: field cleaning only; the rules live in the services."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.validators import RegexValidator
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from claims.models import Document, TerminationReason
+from participants.models import ContractType
+
+
+class DateInput(forms.DateInput):
+    """The browser's own date picker (large, accessible, localised on phones)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _digits(value: str) -> str:
+    return "".join(str(value).split())
+
+
+class DigitsField(forms.CharField):
+    """A number typed with spaces (as printed on cards); only its digits are kept.
+
+    `length` is exact; `min_digits`..`max_length` is a range (bank account numbers vary).
+    """
+
+    def __init__(self, *, length: int | None = None, min_digits: int = 1, **kwargs):
+        kwargs.setdefault("max_length", (length or 30) + 8)
+        super().__init__(**kwargs)
+        if length is not None:
+            pattern = rf"^\d{{{length}}}$"
+            message = _("Enter the %(length)d digits.") % {"length": length}
+        else:
+            pattern = rf"^\d{{{min_digits},}}$"
+            message = _("Enter digits only.")
+        self.validators.append(RegexValidator(pattern, message))
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+
+    def to_python(self, value):
+        return _digits(super().to_python(value))
+
+
+class ActivationForm(forms.Form):
+    nik = DigitsField(
+        length=16,
+        label=_("NIK (identity number)"),
+        help_text=_("The 16 digits on your KTP."),
+    )
+    kpj_number = DigitsField(
+        length=11,
+        label=_("KPJ number"),
+        help_text=_("The 11 digits on your BPJS Ketenagakerjaan participant card."),
+    )
+    birth_date = forms.DateField(
+        label=_("Birth date"), widget=DateInput(attrs={"autocomplete": "bday"})
+    )
+    password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters; not only digits and not a common password."),
+    )
+    password2 = forms.CharField(
+        label=_("Repeat the password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        help_text=_("We send a link to confirm it, then tell you there about your case."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def clean_password1(self) -> str:
+        password = self.cleaned_data["password1"]
+        password_validation.validate_password(password)
+        return password
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("password1")
+            and cleaned.get("password2")
+            and cleaned["password1"] != cleaned["password2"]
+        ):
+            self.add_error("password2", _("The two passwords are not the same."))
+        return cleaned
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+
+class TerminationForm(forms.Form):
+    """How the worker's job ended: the facts both the pre-check and a claim start from."""
+
+    phk_date = forms.DateField(label=_("Date your work ended (PHK date)"), widget=DateInput())
+    reason = forms.ChoiceField(
+        label=_("Why your work ended"), choices=[("", "---------"), *TerminationReason.choices]
+    )
+    contract_type = forms.ChoiceField(label=_("Your contract"), choices=ContractType.choices)
+    contract_end_date = forms.DateField(
+        label=_("Agreed end date of the contract"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Only for a fixed-term contract (PKWT)."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("contract_type") == ContractType.PKWT and not cleaned.get(
+            "contract_end_date"
+        ):
+            self.add_error(
+                "contract_end_date", _("A fixed-term contract (PKWT) needs its agreed end date.")
+            )
+        if cleaned.get("contract_type") == ContractType.PKWTT:
+            cleaned["contract_end_date"] = None
+        phk_date = cleaned.get("phk_date")
+        if phk_date and phk_date > timezone.localdate():
+            self.add_error("phk_date", _("The date cannot be in the future."))
+        return cleaned
+
+
+class ClaimTerminationForm(TerminationForm):
+    """Step 1 of a claim: the PHK, as in the pre-check, plus the proof's number and date."""
+
+    proof_number = forms.CharField(
+        label=_("Number of the PHK letter or proof"), max_length=80, required=False
+    )
+    proof_date = forms.DateField(label=_("Date of that letter"), required=False, widget=DateInput())
+
+
+class BankForm(forms.Form):
+    """Step 2: where the monthly cash goes. The account must be in the worker's own name."""
+
+    bank_name = forms.CharField(label=_("Bank"), max_length=60)
+    bank_account = DigitsField(min_digits=5, label=_("Account number"), max_length=30)
+    bank_account_holder = forms.CharField(
+        label=_("Name of the account holder"),
+        max_length=200,
+        help_text=_("Exactly as on your bank book: it must be your own name."),
+    )
+
+    def __init__(self, *args, owner_name: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner_name = owner_name
+
+    def clean_bank_account_holder(self) -> str:
+        holder = " ".join(self.cleaned_data["bank_account_holder"].split())
+        if holder.casefold() != " ".join(self.owner_name.split()).casefold():
+            raise forms.ValidationError(
+                _("The account must be in your own name (%(name)s).") % {"name": self.owner_name}
+            )
+        return holder
+
+
+ACCEPTED_UPLOADS = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+
+
+class DocumentForm(forms.Form):
+    """Step 3: one document at a time (PDF, JPEG or PNG); the workflow checks the real type."""
+
+    doc_type = forms.ChoiceField(label=_("Which document is this?"), choices=Document.Type.choices)
+    uploaded_file = forms.FileField(
+        label=_("File (PDF, JPEG or PNG)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_UPLOADS}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = settings.DOCUMENT_MAX_BYTES
+        self.fields["uploaded_file"].help_text = _("At most %(size)s.") % {
+            "size": filesizeformat(limit)
+        }
+        self.fields["uploaded_file"].widget.attrs.update(
+            {
+                "data-max-bytes": str(limit),
+                "data-too-large": _("This file is too large; the limit is %(size)s.")
+                % {"size": filesizeformat(limit)},
+            }
+        )
+
+
+class KapkForm(forms.Form):
+    """Step 4: the job-seeking commitment (Komitmen Aktivitas Pencarian Kerja)."""
+
+    kapk_signed = forms.BooleanField(
+        label=_(
+            "I commit to actively look for work while I receive JKP, and I confirm that what I "
+            "entered is true (KAPK)."
+        ),
+        required=True,
+    )
+
+
+class AppealForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why do you think the decision is wrong?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+    )

@@ -1,0 +1,241 @@
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.urls import reverse
+
+from jkp_site.core.models import User
+from participants.models import Participant
+from tests.factories import ParticipantFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "kuat-Sekali-2025"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def person():
+    """A participant with no portal account yet."""
+    return ParticipantFactory(name="Siti Rahayu", email="")
+
+
+def form(person, **overrides):
+    data = {
+        "nik": person.nik,
+        "kpj_number": person.kpj_number,
+        "birth_date": person.birth_date.isoformat(),
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "email": "siti@contoh.invalid",
+    }
+    data.update(overrides)
+    return data
+
+
+def activate(client, data, **extra):
+    return client.post(reverse("portal:activate"), data, **extra)
+
+
+def test_activation_creates_one_signed_in_worker_account(client, person):
+    response = activate(client, form(person))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:home")
+    person.refresh_from_db()
+    user = person.user
+    assert user.username == person.kpj_number
+    assert user.branch is None
+    assert user.groups.filter(name="peserta").exists()
+    assert user.check_password(PASSWORD)
+    assert user.email == ""  # not yet confirmed
+    assert client.get(reverse("portal:home")).status_code == 200
+
+
+def test_nik_typed_with_spaces_is_accepted(client, person):
+    spaced = " ".join([person.nik[:6], person.nik[6:12], person.nik[12:]])
+    assert activate(client, form(person, nik=spaced)).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"nik": "3174010000000000"},  # unknown NIK (another person's would be the same)
+        {"kpj_number": "99999999999"},
+        {"birth_date": "1990-04-18"},
+    ],
+    ids=["wrong-nik", "wrong-kpj", "wrong-birth-date"],
+)
+def test_one_wrong_fact_is_refused_with_the_same_message(client, person, fault):
+    response = activate(client, form(person, **fault))
+
+    assert response.status_code == 200
+    assert not Participant.objects.get(pk=person.pk).user_id
+    assert not User.objects.filter(username=person.kpj_number).exists()
+    errors = response.context["form"].non_field_errors()
+    assert [e.code for e in response.context["form"].errors.as_data()["__all__"]] == [
+        "identity_not_proven"
+    ]
+    # Same words whichever fact was wrong, and none of them named.
+    assert len(errors) == 1
+    assert not response.context["form"].has_error("nik")
+    assert not response.context["form"].has_error("kpj_number")
+    assert not response.context["form"].has_error("birth_date")
+
+
+def test_the_generic_message_is_identical_for_every_fault(client, person):
+    messages = set()
+    for fault in ({"nik": "3174010000000000"}, {"kpj_number": "99999999999"},
+                  {"birth_date": "1991-01-01"}):  # fmt: skip
+        response = activate(client, form(person, **fault))
+        messages.add(tuple(response.context["form"].non_field_errors()))
+    assert len(messages) == 1
+
+
+def test_facts_of_two_different_people_do_not_combine(client, person):
+    stranger = ParticipantFactory()
+    response = activate(client, form(person, kpj_number=stranger.kpj_number))
+    assert response.context["form"].non_field_errors()
+    assert Participant.objects.filter(user__isnull=False).count() == 0
+
+
+def test_malformed_numbers_are_field_errors_that_reveal_nothing(client, person):
+    response = activate(client, form(person, nik="12345", kpj_number="abc"))
+    assert response.context["form"].has_error("nik")
+    assert response.context["form"].has_error("kpj_number")
+
+
+def test_weak_or_mismatched_password_is_refused(client, person):
+    response = activate(client, form(person, password1="12345678", password2="12345678"))
+    assert response.context["form"].has_error("password1")
+    response = activate(client, form(person, password2="something-else-99"))
+    assert response.context["form"].has_error("password2")
+    assert not Participant.objects.get(pk=person.pk).user_id
+
+
+def test_one_account_per_participant(client, person):
+    activate(client, form(person))
+    client.logout()
+    cache.clear()
+
+    response = activate(
+        client, form(person, password1="lain-Sekali-77", password2="lain-Sekali-77")
+    )
+
+    assert response.status_code == 200
+    assert [e.code for e in response.context["form"].errors.as_data()["__all__"]] == [
+        "account_exists"
+    ]
+    assert User.objects.filter(participant=person).count() == 1
+    assert Participant.objects.get(pk=person.pk).user.check_password(PASSWORD)
+
+
+def test_attempts_are_throttled_per_address_even_with_correct_details(client, person, settings):
+    settings.PORTAL_ACTIVATION_LIMIT = 3
+    for k in range(3):
+        activate(client, form(person, birth_date=f"1980-01-0{k + 1}"))
+
+    response = activate(client, form(person))
+
+    assert response.status_code == 429
+    assert [e.code for e in response.context["form"].errors.as_data()["__all__"]] == ["throttled"]
+    assert not Participant.objects.get(pk=person.pk).user_id
+
+
+def test_throttle_counts_per_nik_across_addresses(client, person, settings):
+    settings.PORTAL_ACTIVATION_LIMIT = 3
+    for k in range(3):
+        activate(client, form(person, kpj_number="9999999999" + str(k)), REMOTE_ADDR=f"10.0.0.{k}")
+
+    response = activate(client, form(person), REMOTE_ADDR="10.0.0.99")
+
+    assert response.status_code == 429
+
+
+def test_throttle_is_per_address_for_other_people(client, person, settings):
+    settings.PORTAL_ACTIVATION_LIMIT = 3
+    for _k in range(3):
+        activate(client, form(person, kpj_number="99999999999"), REMOTE_ADDR="10.0.0.1")
+    someone = ParticipantFactory()
+
+    assert activate(client, form(someone), REMOTE_ADDR="10.0.0.2").status_code == 302
+
+
+def test_failures_below_the_limit_do_not_block_the_owner(client, person, settings):
+    settings.PORTAL_ACTIVATION_LIMIT = 3
+    activate(client, form(person, birth_date="1980-01-01"))
+    activate(client, form(person, birth_date="1980-01-02"))
+    assert activate(client, form(person)).status_code == 302
+
+
+def test_confirmation_link_confirms_the_email(client, person, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        activate(client, form(person))
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["siti@contoh.invalid"]
+    link = next(line for line in message.body.splitlines() if "/portal/email/confirm/" in line)
+    path = link.split("testserver", 1)[1]
+
+    # Opening the link changes nothing (mail scanners open links); the button does.
+    assert client.get(path).status_code == 200
+    assert User.objects.get(participant=person).email == ""
+    response = client.post(path)
+
+    assert response.status_code == 302
+    user = User.objects.get(participant=person)
+    assert user.email == "siti@contoh.invalid"
+    assert Participant.objects.get(pk=person.pk).email == "siti@contoh.invalid"
+
+
+def test_confirmation_link_works_once_and_not_when_tampered(
+    client, person, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        activate(client, form(person))
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/email/confirm/" in line)
+    path = link.split("testserver", 1)[1]
+    client.post(path)
+    assert client.post(path).status_code == 400  # already used
+    tampered = path.replace("/confirm/", "/confirm/x")
+    assert client.post(tampered).status_code == 400
+
+
+def test_confirmation_link_expires(
+    client, person, time_machine, django_capture_on_commit_callbacks
+):
+    time_machine.move_to(dt.datetime(2025, 6, 1, 9, tzinfo=dt.UTC), tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        activate(client, form(person))
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/email/confirm/" in line)
+    time_machine.move_to(dt.datetime(2025, 6, 5, 9, tzinfo=dt.UTC), tick=False)
+
+    assert client.post(link.split("testserver", 1)[1]).status_code == 400
+    assert User.objects.get(participant=person).email == ""
+
+
+def test_portal_pages_need_a_signed_in_worker(client, officer):
+    response = client.get(reverse("portal:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("portal:login"))
+    client.force_login(officer)
+    assert client.get(reverse("portal:home")).status_code == 403
+
+
+def test_worker_signs_in_with_the_kpj_number(client, person):
+    activate(client, form(person))
+    client.logout()
+    response = client.post(
+        reverse("portal:login"),
+        {"username": person.kpj_number, "password": PASSWORD},
+        REMOTE_ADDR="10.1.1.1",
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:home")
