@@ -57,3 +57,15 @@ def outside_supervisor(other_branch):
     return UserFactory(
         username="kepala_lain", branch=other_branch, role=Role.KEPALA_BIDANG, is_staff=True
     )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip tests marked ``postgres`` unless the test database is PostgreSQL."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)

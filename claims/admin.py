@@ -1,0 +1,174 @@
+"""Django admin for supervisors and head office: claims, events, decisions and documents.
+
+Everything here is read-only (changes go through the services, which keep the audit trail),
+scoped to the user's branch like the staff screens, and an object of another branch answers
+404, also on its history page. Supervisors reassign claims with an admin action.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from claims import selectors, services
+from claims.models import CaseEvent, Claim, Decision, Document
+from jkp_site.core.exceptions import ApplicationError
+from jkp_site.core.permissions import ClaimPerm
+from participants.models import Participant
+
+
+def _nik_query(term: str) -> str | None:
+    digits = "".join(term.split())
+    return digits if digits.isdigit() and len(digits) == 16 else None
+
+
+class BranchScopedAdmin(admin.ModelAdmin):
+    """Read-only and scoped to the branch; objects out of scope are 404, never a redirect."""
+
+    claim_path = "claim__"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        scope = selectors.branch_scope_q(request.user, prefix=self.claim_path)
+        return qs if scope is None else qs.filter(scope)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReassignActionForm(forms.Form):
+    officer = forms.ModelChoiceField(label=_("Officer"), queryset=None)
+
+    def __init__(self, *args, officers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers
+
+
+@admin.register(Claim)
+class ClaimAdmin(BranchScopedAdmin, SimpleHistoryAdmin):
+    claim_path = ""
+    list_display = [
+        "number",
+        "participant",
+        "branch",
+        "state",
+        "assigned_officer",
+        "claim_date",
+        "decision_date",
+    ]
+    list_filter = ["state", "branch", "channel", "termination__reason", "claim_date"]
+    list_select_related = ["participant", "branch", "assigned_officer"]
+    search_fields = ["number"]
+    search_help_text = _("Claim number, or a worker's full 16-digit NIK.")
+    date_hierarchy = "created_at"
+    actions = ["reassign"]
+    exclude = ["bank_account"]
+    readonly_fields = ["bank_account_masked"]
+
+    def get_search_results(self, request, queryset, search_term):
+        nik = _nik_query(search_term)
+        if nik is not None:
+            return queryset.filter(participant__nik_index=Participant.index_for(nik)), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple_history falls back to the history table for objects the queryset hides;
+        # that would show another branch's claim, so check the scope first.
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def has_reassign_permission(self, request):
+        return request.user.has_perm(ClaimPerm.REASSIGN)
+
+    @admin.action(description=_("Reassign to another officer"), permissions=["reassign"])
+    def reassign(self, request, queryset):
+        claims = list(queryset.select_related("branch"))
+        branch_ids = {claim.branch_id for claim in claims}
+        if len(branch_ids) != 1:
+            self.message_user(
+                request, gettext("Select claims of one branch at a time."), messages.ERROR
+            )
+            return None
+        officers = selectors.officers_of_branch(claims[0])
+        form = ReassignActionForm(
+            request.POST if "apply" in request.POST else None, officers=officers
+        )
+        if form.is_valid():
+            done = 0
+            for claim in claims:
+                try:
+                    services.reassign_claim(
+                        claim_id=claim.pk,
+                        acting_user=request.user,
+                        officer=form.cleaned_data["officer"],
+                    )
+                except ApplicationError as exc:
+                    self.message_user(request, f"{claim.number}: {exc.message}", messages.ERROR)
+                else:
+                    done += 1
+            self.message_user(request, gettext("%(count)d claim(s) reassigned.") % {"count": done})
+            return None
+        return render(
+            request,
+            "claims/admin_reassign.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("Reassign claims"),
+                "claims": claims,
+                "form": form,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            },
+        )
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(BranchScopedAdmin):
+    list_display = ["created_at", "claim", "action", "from_state", "to_state", "actor"]
+    list_filter = ["action", "to_state", "claim__branch"]
+    list_select_related = ["claim", "actor"]
+    search_fields = ["claim__number"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Decision)
+class DecisionAdmin(BranchScopedAdmin):
+    list_display = ["created_at", "claim", "outcome", "decided_by", "reason_code"]
+    list_filter = ["outcome", "claim__branch"]
+    list_select_related = ["claim", "decided_by"]
+    search_fields = ["claim__number"]
+
+
+@admin.register(Document)
+class DocumentAdmin(BranchScopedAdmin):
+    list_display = ["uploaded_at", "claim", "doc_type", "status", "download", "uploaded_by"]
+    list_filter = ["doc_type", "status", "claim__branch"]
+    list_select_related = ["claim", "uploaded_by"]
+    search_fields = ["claim__number"]
+    exclude = ["file"]
+    readonly_fields = ["download"]
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("claims:document_download", args=[obj.pk]),
+            obj.original_name,
+        )

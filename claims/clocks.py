@@ -1,0 +1,110 @@
+"""Service-level clocks in Indonesian working days, and the claim deadline counted from the PHK.
+
+Working days are Monday to Friday minus Indonesia's public holidays (the ``holidays`` package).
+Each open state has a service level in working days; a case is overdue once the working days
+since it entered its state exceed that level. The queue filters overdue cases in the database:
+``overdue_q`` turns "more than N working days" into one date cut-off per state, so the filter
+and the counts cost one query whatever the number of cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import holidays
+from django.db.models import Q
+from django.utils import timezone
+
+from claims.models import ClaimState
+from claims.rules import NoRuleVersionError, version_on
+from claims.rules.checks import claim_deadline as engine_claim_deadline
+
+S = ClaimState
+
+# Working days a case may spend in each state before it is flagged overdue.
+STATE_SLA_WORKING_DAYS: dict[str, int] = {
+    S.DRAFT: 10,
+    S.SUBMITTED: 2,
+    S.VERIFYING: 5,
+    S.ELIGIBILITY_CHECKED: 2,
+    S.AWAITING_APPROVAL: 3,
+    S.APPEALED: 5,
+}
+
+
+@lru_cache(maxsize=64)
+def _holidays_of(year: int) -> frozenset[dt.date]:
+    return frozenset(holidays.country_holidays("ID", years=year))
+
+
+def is_working_day(day: dt.date) -> bool:
+    return day.weekday() < 5 and day not in _holidays_of(day.year)
+
+
+def add_working_days(start: dt.date, days: int) -> dt.date:
+    """The date ``days`` working days after ``start`` (``start`` itself not counted)."""
+    day = start
+    remaining = days
+    while remaining > 0:
+        day += dt.timedelta(days=1)
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """Working days after ``start`` up to and including ``end`` (0 when end <= start)."""
+    count = 0
+    day = start
+    while day < end:
+        day += dt.timedelta(days=1)
+        if is_working_day(day):
+            count += 1
+    return count
+
+
+def sla_due(state: str, entered_on: dt.date) -> dt.date | None:
+    days = STATE_SLA_WORKING_DAYS.get(state)
+    return None if days is None else add_working_days(entered_on, days)
+
+
+def entered_on(claim) -> dt.date:
+    moment = claim.state_changed_at or claim.created_at
+    return timezone.localdate(moment)
+
+
+def is_overdue(claim, today: dt.date | None = None) -> bool:
+    due = sla_due(claim.state, entered_on(claim))
+    return due is not None and (today or timezone.localdate()) > due
+
+
+def overdue_cutoff(state: str, today: dt.date) -> dt.date:
+    """The latest entry date that makes a case in ``state`` overdue on ``today``.
+
+    ``add_working_days`` grows with its start date, so walking back from today finds it.
+    """
+    days = STATE_SLA_WORKING_DAYS[state]
+    day = today - dt.timedelta(days=1)
+    while add_working_days(day, days) >= today:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def overdue_q(today: dt.date | None = None) -> Q:
+    """A filter for claims past the service level of their current state."""
+    today = today or timezone.localdate()
+    condition = Q(pk__in=[])
+    for state in STATE_SLA_WORKING_DAYS:
+        condition |= Q(state=state, state_changed_at__date__lte=overdue_cutoff(state, today))
+    return condition
+
+
+def claim_deadline(phk_date: dt.date, on: dt.date | None = None) -> dt.date | None:
+    """The last day a claim may be filed for this PHK, by the engine's rule version on ``on``
+    (the claim date; today for a claim not yet filed). D4 and D5 of jkp-rules.md."""
+    try:
+        version = version_on(on or timezone.localdate())
+    except NoRuleVersionError:
+        return None
+    return engine_claim_deadline(phk_date, version)

@@ -1,0 +1,45 @@
+"""Labels for the stable codes stored in case events (states, actions, reasons)."""
+
+from django import template
+
+from claims.models import ClaimState
+from claims.workflow import action_label, reason_label
+
+register = template.Library()
+
+
+@register.filter
+def state_label(code: str) -> str:
+    return str(ClaimState(code).label) if code in ClaimState.values else code
+
+
+@register.filter(name="action_label")
+def action_label_filter(code: str) -> str:
+    return action_label(code)
+
+
+@register.filter(name="reason_label")
+def reason_label_filter(code: str) -> str:
+    return reason_label(code)
+
+
+STATE_BADGES = {
+    "draft": "secondary",
+    "submitted": "info",
+    "verifying": "info",
+    "eligibility_checked": "primary",
+    "awaiting_approval": "warning",
+    "approved": "success",
+    "benefit_active": "success",
+    "completed": "dark",
+    "rejected": "danger",
+    "appealed": "warning",
+    "stopped": "dark",
+    "withdrawn": "secondary",
+}
+
+
+@register.filter
+def state_badge(code: str) -> str:
+    """The Bootstrap colour of a state's badge."""
+    return STATE_BADGES.get(code, "secondary")

@@ -1,0 +1,470 @@
+"""Branch staff screens: the queue, intake, the case page, the approval screen and the actions.
+
+Views are thin: one selector to load what the user may see (404 otherwise), a permission check
+(403), a form to clean the input and one service call. Actions are POST-only and redirect back
+to the case page with a message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from claims import clocks, selectors, services, workflow
+from claims.forms import (
+    AppealForm,
+    DocumentCheckForm,
+    DocumentUploadForm,
+    DraftForm,
+    IntakeForm,
+    NoteForm,
+    ParticipantSearchForm,
+    ReassignForm,
+    RecommendForm,
+    RejectForm,
+    ReturnForm,
+    StopForm,
+    WithdrawForm,
+)
+from claims.models import Claim, ClaimState
+from jkp_site.core.exceptions import ApplicationError
+from jkp_site.core.permissions import ClaimPerm
+from participants.models import Employer, Participant
+from participants.selectors import search_participants
+
+S = ClaimState
+PAGE_SIZE = 25
+
+
+def _require(request: HttpRequest, *perms: str) -> None:
+    if not any(request.user.has_perm(perm) for perm in perms):
+        raise PermissionDenied
+
+
+def _employers_in_scope(user) -> Any:
+    qs = Employer.objects.select_related("branch")
+    if user.is_superuser or user.has_perm(ClaimPerm.VIEW_ALL_BRANCHES):
+        return qs
+    if user.branch_id is None:
+        return qs.none()
+    return qs.filter(Q(branch_id=user.branch_id) | Q(branch__parent_id=user.branch_id))
+
+
+def _participants_in_scope(user) -> Any:
+    """Participants an officer may take a claim in for: employed at an employer of the branch."""
+    return Participant.objects.filter(
+        employments__employer__in=_employers_in_scope(user).values("pk")
+    ).distinct()
+
+
+# --- queue -----------------------------------------------------------------------------------
+
+
+@login_required
+def claim_list(request: HttpRequest) -> HttpResponse:
+    _require(request, ClaimPerm.VIEW)
+    queue = selectors.claim_queue(user=request.user, params=request.GET)
+    page = Paginator(queue.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = [
+        {
+            "claim": claim,
+            "sla_due": clocks.sla_due(claim.state, clocks.entered_on(claim)),
+            "overdue": clocks.is_overdue(claim, today),
+            "deadline": clocks.claim_deadline(
+                claim.termination.phk_date, claim.claim_date or today
+            ),
+        }
+        for claim in page.object_list
+    ]
+    visible = selectors.claims_visible_to(request.user)
+    counts = selectors.state_counts(visible)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "claims/claim_list.html",
+        {
+            "filter": queue,
+            "page_obj": page,
+            "rows": rows,
+            "state_counts": [(state, label, counts[state]) for state, label in S.choices],
+            "overdue_count": visible.filter(clocks.overdue_q(today)).count(),
+            "querystring": query.urlencode(),
+            "can_take": request.user.has_perm(ClaimPerm.VERIFY),
+            "can_intake": request.user.has_perm(ClaimPerm.INTAKE),
+        },
+    )
+
+
+@login_required
+@require_POST
+def take_next(request: HttpRequest) -> HttpResponse:
+    _require(request, ClaimPerm.VERIFY)
+    try:
+        claim = services.take_next_claim(acting_user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("claims:list")
+    if claim is None:
+        messages.info(request, _("No unassigned claim is waiting."))
+        return redirect("claims:list")
+    messages.success(request, _("Claim %(number)s is now yours.") % {"number": claim.number})
+    return redirect(claim)
+
+
+# --- intake ----------------------------------------------------------------------------------
+
+
+@login_required
+def participant_search(request: HttpRequest) -> HttpResponse:
+    _require(request, ClaimPerm.INTAKE)
+    form = ParticipantSearchForm(request.GET or None)
+    results = None
+    if form.is_valid():
+        results = list(
+            search_participants(form.cleaned_data["q"], base=_participants_in_scope(request.user))[
+                :20
+            ]
+        )
+    return render(request, "claims/participant_search.html", {"form": form, "results": results})
+
+
+@login_required
+def claim_create(request: HttpRequest, participant_pk: int) -> HttpResponse:
+    _require(request, ClaimPerm.INTAKE)
+    participant = get_object_or_404(_participants_in_scope(request.user), pk=participant_pk)
+    employers = _employers_in_scope(request.user).filter(employments__participant=participant)
+    employers = employers.distinct()
+    employment = participant.employments.filter(employer__in=employers).first()
+    initial = {
+        "employer": employment.employer_id if employment else None,
+        "contract_type": employment.contract_type if employment else None,
+        "contract_end_date": employment.end_date if employment else None,
+        "bank_name": participant.bank_name,
+        "bank_account": participant.bank_account,
+        "bank_account_holder": participant.bank_account_holder or participant.name,
+    }
+    form = IntakeForm(request.POST or None, employers=employers, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            claim = services.open_claim(
+                participant=participant, acting_user=request.user, **form.cleaned_data
+            )
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Draft claim %(number)s opened. Upload the PHK proof documents, then submit.")
+                % {"number": claim.number},
+            )
+            return redirect(claim)
+    return render(request, "claims/claim_form.html", {"form": form, "participant": participant})
+
+
+@login_required
+def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, ClaimPerm.INTAKE)
+    claim = selectors.get_claim_for_user(user=request.user, pk=pk)
+    if claim.state != S.DRAFT:
+        messages.error(request, _("Only a draft claim can be edited."))
+        return redirect(claim)
+    form = DraftForm(request.POST or None, initial=DraftForm.initial_for(claim))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_draft(claim_id=claim.pk, acting_user=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect(claim)
+    return render(
+        request,
+        "claims/claim_form.html",
+        {"form": form, "participant": claim.participant, "claim": claim},
+    )
+
+
+# --- the case --------------------------------------------------------------------------------
+
+
+def _abilities(user, claim: Claim) -> dict[str, bool]:
+    """Which actions the page offers: the transition table, read for this user."""
+
+    def may(target: str) -> bool:
+        transition = workflow.get_transition(claim.state, target)
+        return transition is not None and workflow.actor_may(transition, claim, user)
+
+    staff_here = workflow.in_claim_branch(user, claim)
+    four_eyes_conflict = user.pk in (claim.recommended_by_id, claim.verified_by_id)
+    return {
+        "edit": claim.state == S.DRAFT and user.has_perm(ClaimPerm.INTAKE) and staff_here,
+        "upload": claim.state in services.EDITABLE_DOCUMENT_STATES
+        and (user.has_perm(ClaimPerm.INTAKE) or user.has_perm(ClaimPerm.VERIFY))
+        and staff_here,
+        "check_documents": claim.state == S.VERIFYING
+        and user.has_perm(ClaimPerm.VERIFY)
+        and staff_here,
+        "submit": may(S.SUBMITTED),
+        "withdraw": may(S.WITHDRAWN),
+        "start_verification": may(S.VERIFYING) and claim.state == S.SUBMITTED,
+        "run_eligibility": claim.state
+        in (S.VERIFYING, S.ELIGIBILITY_CHECKED, S.AWAITING_APPROVAL, S.APPEALED)
+        and user.has_perm(ClaimPerm.VERIFY)
+        and staff_here,
+        "recommend": may(S.AWAITING_APPROVAL) and claim.state == S.ELIGIBILITY_CHECKED,
+        "decide": may(S.APPROVED) and not four_eyes_conflict,
+        "four_eyes_conflict": may(S.APPROVED) and four_eyes_conflict,
+        "return": (claim.state == S.VERIFYING and may(S.DRAFT))
+        or (claim.state == S.AWAITING_APPROVAL and may(S.VERIFYING)),
+        "appeal": may(S.APPEALED) and claim.appeal_count == 0,
+        "reopen": may(S.AWAITING_APPROVAL) and claim.state == S.APPEALED,
+        "stop": may(S.STOPPED),
+        "reassign": user.has_perm(ClaimPerm.REASSIGN)
+        and staff_here
+        and claim.state not in workflow.TERMINAL_STATES,
+    }
+
+
+@login_required
+def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, ClaimPerm.VIEW)
+    claim = selectors.claim_detail(user=request.user, pk=pk)
+    can = _abilities(request.user, claim)
+    results = list(claim.eligibility_results.all())
+    today = timezone.localdate()
+    context = {
+        "claim": claim,
+        "can": can,
+        "latest_result": results[0] if results else None,
+        "earlier_results": results[1:],
+        "sla_due": clocks.sla_due(claim.state, clocks.entered_on(claim)),
+        "overdue": clocks.is_overdue(claim, today),
+        "deadline": clocks.claim_deadline(claim.termination.phk_date, claim.claim_date or today),
+        "upload_form": DocumentUploadForm() if can["upload"] else None,
+        "recommend_form": RecommendForm() if can["recommend"] else None,
+        "return_form": ReturnForm(prefix="return") if can["return"] else None,
+        "withdraw_form": WithdrawForm() if can["withdraw"] else None,
+        "appeal_form": AppealForm() if can["appeal"] else None,
+        "stop_form": StopForm() if can["stop"] else None,
+        "reassign_form": (
+            ReassignForm(officers=selectors.officers_of_branch(claim)) if can["reassign"] else None
+        ),
+    }
+    return render(request, "claims/claim_detail.html", context)
+
+
+@login_required
+def claim_approval(request: HttpRequest, pk: int) -> HttpResponse:
+    """The supervisor's screen: evidence, checks and recommendation side by side."""
+    _require(request, ClaimPerm.DECIDE)
+    claim = selectors.claim_detail(user=request.user, pk=pk)
+    can = _abilities(request.user, claim)
+    results = list(claim.eligibility_results.all())
+    return render(
+        request,
+        "claims/claim_approval.html",
+        {
+            "claim": claim,
+            "can": can,
+            "latest_result": results[0] if results else None,
+            "approve_form": NoteForm(prefix="approve"),
+            "reject_form": RejectForm(prefix="reject"),
+            "return_form": ReturnForm(prefix="return"),
+        },
+    )
+
+
+# --- documents -------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, ClaimPerm.INTAKE, ClaimPerm.VERIFY)
+    claim = selectors.get_claim_for_user(user=request.user, pk=pk)
+    form = DocumentUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        return redirect(claim)
+    try:
+        document = services.add_document(
+            claim_id=claim.pk,
+            doc_type=form.cleaned_data["doc_type"],
+            uploaded_file=form.cleaned_data["uploaded_file"],
+            acting_user=request.user,
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Uploaded: %(name)s") % {"name": document.original_name})
+    return redirect(claim)
+
+
+@login_required
+def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """An authorised download: never a public URL, always as an attachment."""
+    document = selectors.get_document_for_user(user=request.user, pk=pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+
+
+@login_required
+@require_POST
+def document_check(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, ClaimPerm.VERIFY)
+    document = selectors.get_document_for_user(user=request.user, pk=pk)
+    form = DocumentCheckForm(request.POST)
+    if form.is_valid():
+        try:
+            services.check_document(
+                document_id=document.pk, acting_user=request.user, **form.cleaned_data
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, _("Choose accept or ask again."))
+    return redirect(document.claim)
+
+
+# --- actions (POST only) ---------------------------------------------------------------------
+
+
+def _action(
+    service: Callable[..., Any],
+    *,
+    perms: tuple[str, ...],
+    form_class: type | None = None,
+    prefix: str | None = None,
+    done: Any,
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """A POST endpoint: load the visible claim, check the permission, clean, call one service."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        _require(request, *perms)
+        claim = selectors.get_claim_for_user(user=request.user, pk=pk)
+        data: dict[str, Any] = {}
+        if form_class is not None:
+            form = form_class(request.POST, prefix=prefix)
+            if not form.is_valid():
+                messages.error(
+                    request, " ".join(m for errors in form.errors.values() for m in errors)
+                )
+                return redirect(claim)
+            data = form.cleaned_data
+        try:
+            service(claim_id=claim.pk, acting_user=request.user, **data)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, done)
+        return redirect(claim)
+
+    return view
+
+
+submit = _action(
+    services.submit_claim, perms=(ClaimPerm.INTAKE,), done=gettext_lazy("Claim submitted.")
+)
+withdraw = _action(
+    services.withdraw_claim,
+    perms=(ClaimPerm.INTAKE,),
+    form_class=WithdrawForm,
+    done=gettext_lazy("Claim withdrawn."),
+)
+start_verification = _action(
+    services.start_verification,
+    perms=(ClaimPerm.VERIFY,),
+    done=gettext_lazy("Verification started."),
+)
+run_eligibility = _action(
+    services.run_eligibility, perms=(ClaimPerm.VERIFY,), done=gettext_lazy("Eligibility checked.")
+)
+recommend = _action(
+    services.recommend_claim,
+    perms=(ClaimPerm.RECOMMEND,),
+    form_class=RecommendForm,
+    done=gettext_lazy("Recommendation sent for approval."),
+)
+approve = _action(
+    services.approve_claim,
+    perms=(ClaimPerm.DECIDE,),
+    form_class=NoteForm,
+    prefix="approve",
+    done=gettext_lazy("Claim approved."),
+)
+reject = _action(
+    services.reject_claim,
+    perms=(ClaimPerm.DECIDE,),
+    form_class=RejectForm,
+    prefix="reject",
+    done=gettext_lazy("Claim rejected."),
+)
+return_claim = _action(
+    services.return_claim,
+    perms=(ClaimPerm.VERIFY, ClaimPerm.DECIDE),
+    form_class=ReturnForm,
+    prefix="return",
+    done=gettext_lazy("Claim returned."),
+)
+appeal = _action(
+    services.appeal_claim,
+    perms=(ClaimPerm.INTAKE,),
+    form_class=AppealForm,
+    done=gettext_lazy("Appeal recorded."),
+)
+reopen = _action(
+    services.reopen_claim,
+    perms=(ClaimPerm.DECIDE,),
+    form_class=NoteForm,
+    done=gettext_lazy("Claim reopened for a new decision."),
+)
+stop = _action(
+    services.stop_benefit,
+    perms=(ClaimPerm.STOP_BENEFIT,),
+    form_class=StopForm,
+    done=gettext_lazy("Benefit stopped."),
+)
+
+
+@login_required
+@require_POST
+def reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, ClaimPerm.REASSIGN)
+    claim = selectors.get_claim_for_user(user=request.user, pk=pk)
+    form = ReassignForm(request.POST, officers=selectors.officers_of_branch(claim))
+    if not form.is_valid():
+        messages.error(request, _("Choose an officer of this branch."))
+        return redirect(claim)
+    try:
+        services.reassign_claim(
+            claim_id=claim.pk, acting_user=request.user, officer=form.cleaned_data["officer"]
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Claim reassigned."))
+    return redirect(claim)
