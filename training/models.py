@@ -130,7 +130,13 @@ class TrainingReferral(BaseModel):
                     ]
                 ),
                 name="referral_state_valid",
-            )
+            ),
+            # One live training track per claim: a new referral waits for the last to end.
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=Q(state__in=["referred", "accepted", "enrolled"]),
+                name="referral_one_live_per_claim",
+            ),
         ]
 
 

@@ -1,0 +1,176 @@
+"""Head-office payment batch screens, and the branch officer's bank-account correction."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from claims import payments
+from claims.models import CashInstalment, InstalmentStatus, PaymentBatch, PaymentLine
+from claims.selectors import get_claim_for_user
+from claims.tasks import run_payment_batch_task
+from jkp_site.core.exceptions import ApplicationError
+from jkp_site.core.permissions import ClaimPerm
+
+RUN = ClaimPerm.RUN_PAYMENT_BATCH
+
+
+class BankResultForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Bank result file (CSV)"))
+
+
+class BankAccountForm(forms.Form):
+    bank_name = forms.CharField(label=gettext_lazy("Bank"), max_length=60)
+    bank_account = forms.CharField(label=gettext_lazy("Account number"), max_length=34)
+    account_holder = forms.CharField(
+        label=gettext_lazy("Account holder (the worker's own name)"), max_length=200
+    )
+    note = forms.CharField(label=gettext_lazy("Note"), required=False)
+
+
+def _batches():
+    return PaymentBatch.objects.select_related("created_by").annotate(
+        line_count=Count("lines"),
+        total=Sum("lines__amount"),
+        paid_total=Sum("lines__amount", filter=Q(lines__status=PaymentLine.Status.PAID)),
+        pending_count=Count("lines", filter=Q(lines__status=PaymentLine.Status.PENDING)),
+        rejected_count=Count("lines", filter=Q(lines__status=PaymentLine.Status.REJECTED)),
+    )
+
+
+@require_GET
+@login_required
+@permission_required(RUN, raise_exception=True)
+def batch_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(_batches().order_by("-created_at"), 25).get_page(request.GET.get("page"))
+    payable = payments.payable_instalments()
+    return render(
+        request,
+        "payments/batch_list.html",
+        {
+            "page": page,
+            "payable_count": payable.count(),
+            "payable_total": payable.aggregate(total=Sum("amount"))["total"] or 0,
+            "rejected_count": CashInstalment.objects.filter(
+                status=InstalmentStatus.REJECTED
+            ).count(),
+        },
+    )
+
+
+@require_POST
+@login_required
+@permission_required(RUN, raise_exception=True)
+def batch_run(request: HttpRequest) -> HttpResponse:
+    """The head-office button: the same task the monthly schedule runs."""
+    user_id = request.user.pk
+    transaction.on_commit(lambda: run_payment_batch_task.delay(acting_user_id=user_id))
+    messages.success(
+        request, _("The payment batch is being gathered; refresh in a moment to see it.")
+    )
+    return redirect("payments:batch_list")
+
+
+@require_GET
+@login_required
+@permission_required(RUN, raise_exception=True)
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, pk)
+
+
+def _render_detail(request, pk, *, form=None, problems=None, error="", status=200):
+    batch = get_object_or_404(_batches(), pk=pk)
+    lines = Paginator(
+        batch.lines.select_related("instalment__claim__participant").order_by("pk"), 100
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "payments/batch_detail.html",
+        {
+            "batch": batch,
+            "lines": lines,
+            "form": form or BankResultForm(),
+            "problems": problems or [],
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+@permission_required(RUN, raise_exception=True)
+def batch_export(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(PaymentBatch, pk=pk)
+    try:
+        content = payments.export_payment_batch(batch_id=batch.pk, acting_user=request.user)
+    except payments.PaymentFileError as exc:
+        return _render_detail(request, pk, problems=exc.problems, error=exc.message, status=422)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("payments:batch_detail", pk=pk)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{batch.reference}.csv"'
+    return response
+
+
+@require_POST
+@login_required
+@permission_required(RUN, raise_exception=True)
+def batch_import(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(PaymentBatch, pk=pk)
+    form = BankResultForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_detail(request, pk, form=form, status=422)
+    try:
+        result = payments.reconcile_payment_batch(
+            batch_id=batch.pk, acting_user=request.user, data=form.cleaned_data["file"].read()
+        )
+    except payments.PaymentFileError as exc:
+        return _render_detail(
+            request, pk, form=form, problems=exc.problems, error=exc.message, status=422
+        )
+    except ApplicationError as exc:
+        return _render_detail(request, pk, form=form, error=exc.message, status=422)
+    messages.success(
+        request,
+        _("Bank result applied: %(paid)s paid, %(rejected)s rejected, %(same)s unchanged.")
+        % {"paid": result.paid, "rejected": result.rejected, "same": result.unchanged},
+    )
+    return redirect("payments:batch_detail", pk=pk)
+
+
+@login_required
+@permission_required(ClaimPerm.INTAKE, raise_exception=True)
+def correct_account(request: HttpRequest, claim_pk: int) -> HttpResponse:
+    """After a bank rejection: record the worker's corrected account; rejected months return."""
+    claim = get_claim_for_user(user=request.user, pk=claim_pk)
+    form = BankAccountForm(
+        request.POST or None,
+        initial={"bank_name": claim.bank_name, "account_holder": claim.bank_account_holder},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            payments.correct_bank_account(
+                claim_id=claim.pk, acting_user=request.user, **form.cleaned_data
+            )
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Bank account corrected."))
+            return redirect("training:benefit", pk=claim.pk)
+    rejected = claim.instalments.filter(status=InstalmentStatus.REJECTED).order_by("month")
+    return render(
+        request,
+        "payments/correct_account.html",
+        {"claim": claim, "form": form, "rejected": rejected},
+    )

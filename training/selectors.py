@@ -1,0 +1,124 @@
+"""Reads for labour-market information and training, scoped through the claims selector.
+
+An activity or referral is visible exactly when its claim is (claims.selectors), so a guessed
+URL of another branch answers 404 like the claim itself.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+
+from claims.models import CashInstalment, Claim, ClaimState
+from claims.selectors import claims_visible_to
+from training.models import (
+    JobSeekingActivity,
+    TrainingAttendance,
+    TrainingProgram,
+    TrainingProvider,
+    TrainingReferral,
+)
+
+if TYPE_CHECKING:
+    from jkp_site.core.models import User
+
+BENEFIT_STATES = (
+    ClaimState.APPROVED,
+    ClaimState.BENEFIT_ACTIVE,
+    ClaimState.COMPLETED,
+    ClaimState.STOPPED,
+)
+
+
+def benefit_claims_visible_to(user: User) -> QuerySet[Claim]:
+    """Claims with a benefit (approved and after) the user may see, newest decision first."""
+    return (
+        claims_visible_to(user).filter(state__in=BENEFIT_STATES).order_by("-decision_date", "-pk")
+    )
+
+
+def get_benefit_claim_for_user(*, user: User, pk: int) -> Claim:
+    return get_object_or_404(benefit_claims_visible_to(user), pk=pk)
+
+
+def caseload(*, user: User, state: str = "") -> QuerySet[Claim]:
+    """The counsellor's and officer's list: running benefits first, with activity counts."""
+    qs = benefit_claims_visible_to(user)
+    if state in BENEFIT_STATES:
+        qs = qs.filter(state=state)
+    return qs.annotate(
+        activity_count=Count("activities", distinct=True),
+        paid_count=Count(
+            "instalments", filter=Q(instalments__status=CashInstalment.Status.PAID), distinct=True
+        ),
+    )
+
+
+def referrals_prefetch() -> Prefetch:
+    return Prefetch(
+        "training_referrals",
+        queryset=TrainingReferral.objects.select_related("program__provider")
+        .prefetch_related(
+            Prefetch("attendance", queryset=TrainingAttendance.objects.order_by("period"))
+        )
+        .order_by("-created_at"),
+    )
+
+
+def benefit_detail(*, user: User, pk: int) -> Claim:
+    """A visible benefit claim with its three tracks, in a fixed number of queries."""
+    qs = benefit_claims_visible_to(user).prefetch_related(
+        Prefetch("instalments", queryset=CashInstalment.objects.order_by("month")),
+        Prefetch(
+            "activities",
+            queryset=JobSeekingActivity.objects.select_related("recorded_by").order_by(
+                "-occurred_on", "-pk"
+            ),
+        ),
+        referrals_prefetch(),
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def activities_visible_to(user: User) -> QuerySet[JobSeekingActivity]:
+    return JobSeekingActivity.objects.filter(claim__in=claims_visible_to(user).values("pk"))
+
+
+def get_activity_for_user(*, user: User, pk: int) -> JobSeekingActivity:
+    return get_object_or_404(activities_visible_to(user).select_related("claim"), pk=pk)
+
+
+def referrals_visible_to(user: User) -> QuerySet[TrainingReferral]:
+    return TrainingReferral.objects.filter(claim__in=claims_visible_to(user).values("pk"))
+
+
+def get_referral_for_user(*, user: User, pk: int) -> TrainingReferral:
+    return get_object_or_404(
+        referrals_visible_to(user).select_related("claim", "program__provider"), pk=pk
+    )
+
+
+def list_providers() -> QuerySet[TrainingProvider]:
+    """Providers with their programmes and the training cost recorded for BPJS to pay.
+
+    The catalogue is national (not branch-scoped); the cost totals count every branch.
+    """
+    return TrainingProvider.objects.annotate(
+        program_count=Count("programs", distinct=True),
+        enrolled_cost=Sum(
+            "programs__referrals__cost",
+            filter=Q(
+                programs__referrals__state__in=[
+                    TrainingReferral.State.ENROLLED,
+                    TrainingReferral.State.COMPLETED,
+                    TrainingReferral.State.DROPPED,
+                ]
+            ),
+        ),
+    ).order_by("name")
+
+
+def list_programs() -> QuerySet[TrainingProgram]:
+    return TrainingProgram.objects.select_related("provider").order_by("title")
