@@ -9,6 +9,7 @@ ALLOWED_HOSTS and DEBUG=false (see README).
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -176,6 +177,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BEAT_SCHEDULE: dict = {}
+# Benefits (claims.benefits, claims.payments): judge the months every morning, pay on the 1st.
+CELERY_BEAT_SCHEDULE["evaluate-due-instalments"] = {
+    "task": "claims.tasks.evaluate_due_instalments_task",
+    "schedule": crontab(hour=5, minute=0),
+}
+CELERY_BEAT_SCHEDULE["monthly-payment-batch"] = {
+    "task": "claims.tasks.run_payment_batch_task",
+    "schedule": crontab(day_of_month=1, hour=6, minute=0),
+}
 
 CACHES = {
     "default": (

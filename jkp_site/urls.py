@@ -14,5 +14,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("training/", include("training.urls", namespace="training")),
+    path("payments/", include("claims.payment_urls", namespace="payments")),
     path("claims/", include("claims.urls", namespace="claims")),
 ]
