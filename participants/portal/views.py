@@ -74,6 +74,15 @@ login_view = PortalLoginView.as_view()
 logout_view = auth_views.LogoutView.as_view(next_page=reverse_lazy("portal:login"))
 
 
+def _posted(request: HttpRequest):
+    """The POST data of a POST (even an empty one: an unticked box must still be validated)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _files(request: HttpRequest):
+    return request.FILES if request.method == "POST" else None
+
+
 def _apply_errors(form, exc: ApplicationError) -> None:
     """A service's refusal shown on the form: on its field when it names one, else on top."""
     field = exc.field if exc.field in form.fields else None
@@ -90,7 +99,7 @@ def _email_link(request: HttpRequest):
 def activate(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("portal:home")
-    form = ActivationForm(request.POST or None)
+    form = ActivationForm(_posted(request))
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -138,7 +147,7 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
 @worker_required
 @require_http_methods(["GET", "POST"])
 def change_email(request: HttpRequest, participant) -> HttpResponse:
-    form = EmailForm(request.POST or None, initial={"email": request.user.email})
+    form = EmailForm(_posted(request), initial={"email": request.user.email})
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         services.send_email_confirmation(
@@ -233,7 +242,7 @@ def file_claim(request: HttpRequest, participant) -> HttpResponse:
             "contract_type": employment.contract_type,
             "contract_end_date": employment.end_date,
         }
-    form = ClaimTerminationForm(request.POST or None, initial=initial)
+    form = ClaimTerminationForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         if employer is None:
             form.add_error(None, _("No employer is recorded for you: ask your branch for help."))
@@ -274,7 +283,7 @@ def claim_step(request: HttpRequest, participant, pk: int, step: str) -> HttpRes
 def _step_phk(request, participant, claim):
     termination = claim.termination
     form = ClaimTerminationForm(
-        request.POST or None,
+        _posted(request),
         initial={name: getattr(termination, name) for name in ClaimTerminationForm.base_fields},
     )
     if request.method == "POST" and form.is_valid():
@@ -295,7 +304,7 @@ def _step_bank(request, participant, claim):
         "bank_account": claim.bank_account or participant.bank_account,
         "bank_account_holder": claim.bank_account_holder or participant.name,
     }
-    form = BankForm(request.POST or None, initial=initial, owner_name=participant.name)
+    form = BankForm(_posted(request), initial=initial, owner_name=participant.name)
     if request.method == "POST" and form.is_valid():
         try:
             claim_services.update_draft(
@@ -309,7 +318,7 @@ def _step_bank(request, participant, claim):
 
 
 def _step_documents(request, participant, claim):
-    form = DocumentForm(request.POST or None, request.FILES or None)
+    form = DocumentForm(_posted(request), _files(request))
     status = 200
     if request.method == "POST" and "next" in request.POST:
         if selectors.has_usable_phk_proof(claim):
@@ -351,7 +360,7 @@ def _step_documents(request, participant, claim):
 
 
 def _step_review(request, participant, claim):
-    form = KapkForm(request.POST or None, initial={"kapk_signed": claim.kapk_signed_at is not None})
+    form = KapkForm(_posted(request), initial={"kapk_signed": claim.kapk_signed_at is not None})
     if request.method == "POST" and form.is_valid():
         try:
             claim_services.update_draft(
@@ -385,7 +394,7 @@ def claim_detail(request: HttpRequest, participant, pk: int) -> HttpResponse:
     While the branch verifies the claim the worker can upload a document again here (POST).
     """
     claim = selectors.get_claim_for_worker(participant=participant, pk=pk)
-    upload_form = DocumentForm(request.POST or None, request.FILES or None)
+    upload_form = DocumentForm(_posted(request), _files(request))
     status = 200
     if request.method == "POST":
         if claim.state not in REUPLOAD_STATES:

@@ -1,0 +1,201 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from claims import services as claim_services
+from claims.models import CashInstalment, Claim
+from tests.portal.conftest import pdf, submitted_claim, verify_and_recommend
+
+pytestmark = pytest.mark.django_db
+
+STATE_CODES = ["eligibility_checked", "awaiting_approval", "benefit_active", "verifying"]
+
+
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def page(client, claim):
+    return client.get(reverse("portal:claim", kwargs={"pk": claim.pk}), **EN)
+
+
+def titles(response):
+    return [entry.message.title for entry in response.context["timeline"]]
+
+
+def test_an_approved_claim_shows_the_decision_and_the_instalments(
+    worker_client, worker, officer, second_officer, supervisor
+):
+    claim = submitted_claim(worker)
+    claim_services.reassign_claim(claim_id=claim.pk, acting_user=supervisor, officer=second_officer)
+    verify_and_recommend(claim, officer)
+    claim_services.approve_claim(claim_id=claim.pk, acting_user=supervisor)
+
+    response = page(worker_client, claim)
+
+    assert response.status_code == 200
+    shown = titles(response)
+    assert "Your claim was approved. Your JKP benefit will start." in shown
+    assert "Your case is complete and waits for the branch supervisor's decision." in shown
+    first = CashInstalment.objects.get(claim=claim, month=1)
+    assert any(t.startswith("Month 1: Rp 3.000.000 due on") for t in shown)
+    assert response.context["timeline"][-1].upcoming
+    assert reverse("portal:instalment", kwargs={"pk": first.pk}) in response.text
+    assert response.context["status_words"] == "Approved"
+    assert "Reassigned" not in response.text  # staff business stays out of the timeline
+    for code in STATE_CODES:
+        assert code not in response.text
+
+
+def test_paid_and_unpaid_months_say_so_with_the_reason(worker_client, worker, officer, supervisor):
+    claim = submitted_claim(worker)
+    verify_and_recommend(claim, officer)
+    claim_services.approve_claim(claim_id=claim.pk, acting_user=supervisor)
+    CashInstalment.objects.filter(claim=claim, month=1).update(status="paid")
+    CashInstalment.objects.filter(claim=claim, month=2).update(
+        status="not_paid", status_reason="fewer than 5 applications and no interview"
+    )
+
+    shown = titles(page(worker_client, claim))
+
+    assert "Month 1: Rp 3.000.000 was paid into your account." in shown
+    assert "Month 2: not paid, because fewer than 5 applications and no interview." in shown
+
+
+def test_a_rejection_shows_the_reason_and_the_articles(worker_client, worker, officer, supervisor):
+    claim = submitted_claim(worker)
+    verify_and_recommend(claim, officer, recommendation="reject", reason_code="proof_invalid")
+    claim_services.reject_claim(
+        claim_id=claim.pk, acting_user=supervisor, reason_code="proof_invalid", note="Stempel palsu"
+    )
+
+    response = page(worker_client, claim)
+
+    rejection = response.context["rejection"]
+    assert rejection.reason == "the proof of your PHK is not valid"
+    assert rejection.note == "Stempel palsu"
+    assert "Your claim was rejected: the proof of your PHK is not valid." in titles(response)
+    assert response.context["appeal_form"] is not None
+
+
+def test_a_rejection_on_the_rules_lists_the_failed_checks(
+    worker_client, worker, officer, supervisor
+):
+    claim = submitted_claim(worker)
+    worker.contributions.filter(period__lt=claim.termination.phk_date.replace(day=1)).order_by(
+        "-period"
+    )[:1].get().delete()
+    verify_and_recommend(claim, officer, recommendation="reject", reason_code="not_eligible")
+    claim_services.reject_claim(
+        claim_id=claim.pk, acting_user=supervisor, reason_code="not_eligible"
+    )
+
+    failed = page(worker_client, claim).context["rejection"].failed_checks
+
+    assert [check.code for check in failed] == ["consecutive_months"]
+    assert "Pasal 19" in failed[0].article
+
+
+def test_the_worker_appeals_a_rejection_once(worker_client, worker, officer, supervisor):
+    claim = submitted_claim(worker)
+    verify_and_recommend(claim, officer, recommendation="reject", reason_code="proof_invalid")
+    claim_services.reject_claim(claim_id=claim.pk, acting_user=supervisor, reason_code="other")
+    url = reverse("portal:claim_appeal", kwargs={"pk": claim.pk})
+
+    worker_client.post(url, {"note": "Bukti saya sah, ada cap Disnaker."})
+
+    claim.refresh_from_db()
+    assert claim.state == Claim.State.APPEALED
+    assert page(worker_client, claim).context["appeal_form"] is None
+
+
+def test_a_returned_document_is_asked_again_and_can_be_uploaded(worker_client, worker, officer):
+    claim = submitted_claim(worker)
+    claim_services.start_verification(claim_id=claim.pk, acting_user=officer)
+    document = claim.documents.first()
+    claim_services.check_document(
+        document_id=document.pk, acting_user=officer, accepted=False, note="Tidak terbaca"
+    )
+
+    response = page(worker_client, claim)
+    assert "Please upload this document again: Proof the worker accepted the PHK." in titles(
+        response
+    )
+    assert "Tidak terbaca" in response.text
+    assert response.context["upload_form"] is not None
+
+    response = worker_client.post(
+        reverse("portal:claim", kwargs={"pk": claim.pk}),
+        {"doc_type": "phk_acceptance", "uploaded_file": pdf("baru.pdf")},
+    )
+
+    assert response.status_code == 302
+    assert claim.documents.filter(original_name="baru.pdf").exists()
+
+
+def test_a_claim_returned_to_the_worker_says_what_to_do(worker_client, worker, officer):
+    claim = submitted_claim(worker)
+    claim_services.start_verification(claim_id=claim.pk, acting_user=officer)
+    claim_services.return_claim(
+        claim_id=claim.pk, acting_user=officer, reason_code="bank_account", note="Rekening ibu"
+    )
+
+    response = page(worker_client, claim)
+
+    assert response.context["returned"]
+    assert "Waiting for you" in response.context["waiting_for"]
+    assert "Your claim was sent back to you: the bank account must be in your own name." in titles(
+        response
+    )
+
+
+def test_waiting_for_says_on_whom_the_case_waits(worker_client, worker, officer):
+    claim = submitted_claim(worker)
+    assert "branch officer" in page(worker_client, claim).context["waiting_for"]
+    verify_and_recommend(claim, officer)
+    assert "supervisor's decision" in page(worker_client, claim).context["waiting_for"]
+
+
+def test_the_worker_withdraws_a_submitted_claim(worker_client, worker):
+    claim = submitted_claim(worker)
+    worker_client.post(reverse("portal:claim_withdraw", kwargs={"pk": claim.pk}))
+    claim.refresh_from_db()
+    assert claim.state == Claim.State.WITHDRAWN
+
+
+def test_notifications_list_the_steps_that_concern_the_worker(
+    worker_client, worker, officer, supervisor
+):
+    claim = submitted_claim(worker)
+    verify_and_recommend(claim, officer)
+    claim_services.approve_claim(claim_id=claim.pk, acting_user=supervisor)
+
+    response = worker_client.get(reverse("portal:notifications"), **EN)
+
+    shown = [item.message.title for item in response.context["notifications"]]
+    assert shown[0] == "Your claim was approved. Your JKP benefit will start."
+    assert "An officer started checking your documents and PHK proof." not in shown
+    assert len(shown) == 3  # sent, waiting for the decision, approved
+
+
+def test_the_worker_is_emailed_about_the_decision(
+    worker, officer, supervisor, django_capture_on_commit_callbacks
+):
+    claim = submitted_claim(worker)
+    verify_and_recommend(claim, officer)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        claim_services.approve_claim(claim_id=claim.pk, acting_user=supervisor)
+
+    assert [m.to for m in mail.outbox] == [[worker.email]]
+    assert claim.number in mail.outbox[0].subject
+
+
+def test_the_case_page_runs_a_fixed_number_of_queries(
+    worker_client, worker, officer, supervisor, django_assert_max_num_queries
+):
+    claim = submitted_claim(worker)
+    verify_and_recommend(claim, officer)
+    claim_services.approve_claim(claim_id=claim.pk, acting_user=supervisor)
+
+    with django_assert_max_num_queries(20):
+        page(worker_client, claim)
