@@ -27,21 +27,21 @@ def _back(claim_id: int) -> HttpResponse:
 
 
 def _act(
-    request: HttpRequest, form, claim_id: int, service: Callable, ok: str, **ids
+    request: HttpRequest, form, back_to: int, service: Callable, ok: str, **ids
 ) -> HttpResponse:
     """Validate ``form``, call ``service`` with its data, report the outcome, go back."""
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return _back(claim_id)
+        return _back(back_to)
     try:
         service(acting_user=request.user, **ids, **form.cleaned_data)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, ok)
-    return _back(claim_id)
+    return _back(back_to)
 
 
 @require_GET

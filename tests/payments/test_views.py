@@ -1,0 +1,123 @@
+"""Head-office payment screens (claims.run_payment_batch) and the officer's account correction."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+
+from claims import payments
+from claims.models import InstalmentStatus, PaymentBatch, PaymentLine
+from tests.benefits.builders import benefit_claim, instalment, set_status
+from tests.payments.conftest import paid_rows, result_file
+
+pytestmark = pytest.mark.django_db
+RUN_ON = dt.date(2025, 4, 1)
+
+
+def upload(data, name="result.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type="text/csv")
+
+
+def test_branch_staff_cannot_see_payment_batches(client, officer, supervisor):
+    for user in (officer, supervisor):
+        client.force_login(user)
+        assert client.get(reverse("payments:batch_list")).status_code == 403
+        assert client.post(reverse("payments:batch_run")).status_code == 403
+
+
+def test_the_button_gathers_a_batch(
+    client, head_office, payable_claims, django_capture_on_commit_callbacks
+):
+    client.force_login(head_office)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("payments:batch_run"))
+    response = client.get(response.url)
+    assert response.status_code == 200
+    batch = PaymentBatch.objects.get()
+    assert batch.created_by == head_office
+    assert batch.lines.count() == 6
+    assert batch.reference in response.text
+
+
+def test_export_downloads_the_csv(client, head_office, payable_claims):
+    batch = payments.run_payment_batch(acting_user=head_office, on=RUN_ON)
+    client.force_login(head_office)
+    response = client.post(reverse("payments:batch_export", args=[batch.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="{batch.reference}.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert len(rows) == 7
+
+
+def test_a_malformed_bank_file_shows_the_row_report_and_changes_nothing(
+    client, head_office, payable_claims
+):
+    batch = payments.run_payment_batch(acting_user=head_office, on=RUN_ON)
+    payments.export_payment_batch(batch_id=batch.pk, acting_user=head_office)
+    rows = paid_rows(batch)
+    rows[0][1] = "lost"
+    client.force_login(head_office)
+    response = client.post(
+        reverse("payments:batch_import", args=[batch.pk]), {"file": upload(result_file(rows))}
+    )
+    assert response.status_code == 422
+    assert 'data-row="2"' in response.text
+    assert not PaymentLine.objects.exclude(status=PaymentLine.Status.PENDING).exists()
+
+
+def test_a_good_bank_file_reconciles_the_batch(client, head_office, payable_claims):
+    batch = payments.run_payment_batch(acting_user=head_office, on=RUN_ON)
+    payments.export_payment_batch(batch_id=batch.pk, acting_user=head_office)
+    client.force_login(head_office)
+    response = client.post(
+        reverse("payments:batch_import", args=[batch.pk]),
+        {"file": upload(result_file(paid_rows(batch)))},
+        follow=True,
+    )
+    assert response.status_code == 200
+    batch.refresh_from_db()
+    assert batch.state == PaymentBatch.State.RECONCILED
+
+
+@pytest.mark.parametrize("claims", [2, 25])
+def test_batch_pages_run_a_fixed_number_of_queries(
+    client, head_office, branch, claims, django_assert_max_num_queries
+):
+    for _ in range(claims):
+        claim = benefit_claim(branch=branch, decision_date=dt.date(2025, 3, 10))
+        set_status(claim, [1, 2], InstalmentStatus.PAYABLE)
+    batch = payments.run_payment_batch(acting_user=head_office, on=RUN_ON)
+    client.force_login(head_office)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("payments:batch_list")).status_code == 200
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("payments:batch_detail", args=[batch.pk]))
+    assert response.text.count("data-reference=") == claims * 2
+
+
+def test_the_officer_corrects_the_account_of_a_rejected_month(client, officer, branch):
+    claim = benefit_claim(branch=branch, decision_date=dt.date(2025, 3, 10))
+    set_status(claim, [1], InstalmentStatus.REJECTED)
+    client.force_login(officer)
+    url = reverse("payments:correct_account", args=[claim.pk])
+    assert 'id="rejected-months"' in client.get(url).text
+    response = client.post(
+        url, {"bank_name": "Mandiri", "bank_account": "1230004567", "account_holder": "Ani"}
+    )
+    assert response.status_code == 302
+    assert instalment(claim, 1).status == InstalmentStatus.PAYABLE
+
+
+def test_another_branch_cannot_open_the_account_form(client, outsider, branch):
+    claim = benefit_claim(branch=branch, decision_date=dt.date(2025, 3, 10))
+    client.force_login(outsider)
+    url = reverse("payments:correct_account", args=[claim.pk])
+    assert client.get(url).status_code == 404
+    assert (
+        client.post(url, {"bank_name": "X", "bank_account": "1", "account_holder": "Y"}).status_code
+        == 404
+    )
