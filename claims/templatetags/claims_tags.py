@@ -43,3 +43,11 @@ STATE_BADGES = {
 def state_badge(code: str) -> str:
     """The Bootstrap colour of a state's badge."""
     return STATE_BADGES.get(code, "secondary")
+
+
+@register.filter
+def person(user) -> str:
+    """A user's full name, else the login, else a dash (the system, or nobody yet)."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.username

@@ -1,6 +1,7 @@
 """The claim services: each step's preconditions, records and refusals."""
 
 import re
+from functools import partial
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -299,11 +300,14 @@ def test_four_eyes_recommender_cannot_decide(
     from tests.claims.conftest import drive
 
     drive(claim, S.AWAITING_APPROVAL, officer=dual_role, supervisor=supervisor)
+    if decision == "approve":
+        decide = partial(services.approve_claim, claim_id=claim.pk, acting_user=dual_role)
+    else:
+        decide = partial(
+            services.reject_claim, claim_id=claim.pk, acting_user=dual_role, reason_code="other"
+        )
     with pytest.raises(PermissionDeniedError) as exc:
-        if decision == "approve":
-            services.approve_claim(claim_id=claim.pk, acting_user=dual_role)
-        else:
-            services.reject_claim(claim_id=claim.pk, acting_user=dual_role, reason_code="other")
+        decide()
     assert exc.value.code == "four_eyes"
     claim.refresh_from_db()
     assert claim.state == S.AWAITING_APPROVAL
