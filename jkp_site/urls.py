@@ -17,4 +17,6 @@ urlpatterns = [
     path("training/", include("training.urls", namespace="training")),
     path("payments/", include("claims.payment_urls", namespace="payments")),
     path("claims/", include("claims.urls", namespace="claims")),
+    path("api/", include("jkp_site.api.urls", namespace="api")),
+    path("reports/", include("claims.report_urls", namespace="reports")),
 ]

@@ -1,0 +1,83 @@
+"""Integrating systems (BPJS core membership, Sisnaker/SIAPkerja, employer HR systems).
+
+Each system holds one bearer token. Only a SHA-256 of it is stored: the token is 32 random
+bytes, so a fast hash is as strong as a slow one and keeps every request cheap. The first
+characters (the prefix) are stored in clear so the row can be found without scanning hashes.
+"""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jkp_site.core.models import BaseModel, KantorCabang
+from participants.models import Employer
+
+
+class Grant(models.TextChoices):
+    ELIGIBILITY_READ = "eligibility:read", _("Read eligibility summaries")
+    PHK_WRITE = "phk:write", _("Report terminations (PHK) and open draft claims")
+    CLAIMS_READ = "claims:read", _("Read claim status and instalments")
+    CHANGES_READ = "changes:read", _("List changes for synchronisation")
+
+
+TOKEN_PREFIX_LENGTH = 8
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class IntegrationClient(BaseModel):
+    """One integrating system and what its token may do.
+
+    `branch` narrows every read and write to one branch office; `employer` narrows PHK
+    reports to one employer (an employer's HR system may report only its own workers).
+    `service_user` is the account recorded as the actor of what the system does, so the
+    audit trail names the system; it has no usable password and cannot sign in.
+    """
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    token_prefix = models.CharField(max_length=TOKEN_PREFIX_LENGTH, unique=True, editable=False)
+    token_hash = models.CharField(max_length=64, editable=False)
+    grants = models.JSONField(_("grants"), default=list)
+    branch = models.ForeignKey(
+        KantorCabang,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("limited to branch"),
+    )
+    employer = models.ForeignKey(
+        Employer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("limited to employer"),
+    )
+    service_user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="integration_client",
+        editable=False,
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("integration client")
+        verbose_name_plural = _("integration clients")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def has_grant(self, grant: str) -> bool:
+        return grant in self.grants
+
+    def token_matches(self, token: str) -> bool:
+        return hmac.compare_digest(self.token_hash, hash_token(token))
