@@ -39,6 +39,8 @@ class Assets(HTMLParser):
                 self.scripts_and_styles.append(attrs["src"])
             else:
                 self.inline_scripts += 1
+        elif tag == "link" and attrs.get("href", "").startswith("data:"):
+            return  # inline data (the empty icon that spares a request for /favicon.ico)
         elif tag == "link" and attrs.get("href"):
             self.scripts_and_styles.append(attrs["href"])
         elif tag in ("img", "iframe", "source", "audio", "video", "embed") and attrs.get("src"):
