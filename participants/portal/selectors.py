@@ -281,6 +281,7 @@ def instalments_of(claim: Claim) -> list[CashInstalment]:
     return list(CashInstalment.objects.filter(claim=claim).order_by("month"))
 
 
+INSTALMENT_EVENT_PREFIX = "instalment_"
 SETTLED = (
     CashInstalment.Status.PAID,
     CashInstalment.Status.NOT_PAID,
@@ -296,7 +297,8 @@ def timeline(claim: Claim, *, instalments: list[CashInstalment]) -> list[Timelin
     settled, and the ones still expected follow at the end.
     """
     entries = []
-    for event in case_events_of(claim):
+    # Instalments are told once, from their own rows below, not again from their events.
+    for event in case_events_of(claim).exclude(action__startswith=INSTALMENT_EVENT_PREFIX):
         event.claim = claim  # the claim is at hand: no query per event
         message = message_for(event)
         if message is not None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from claims.models import CaseEvent, Claim, ClaimState, Document
+from jkp_site.core.money import format_rupiah
 
 S = ClaimState
 
@@ -158,7 +159,94 @@ def message_for(event: CaseEvent) -> WorkerMessage | None:
         return WorkerMessage(_("Your benefit is complete."), tone="success", notify=True)
     if action == "withdraw":
         return WorkerMessage(_("The claim was withdrawn."), detail=note, notify=True)
-    return None
+    return _benefit_message(event, note)
+
+
+def _benefit_message(event: CaseEvent, note: str) -> WorkerMessage | None:
+    """Events of a running benefit: payments, job-seeking activity, counselling, training."""
+    data = event.data or {}
+    values = {
+        "month": data.get("month", ""),
+        "amount": format_rupiah(data["amount"]) if isinstance(data.get("amount"), int) else "",
+        "reason": note or _("no reason recorded"),
+        "on": data.get("on", ""),
+        "program": data.get("program", ""),
+        "provider": data.get("provider", ""),
+        "period": data.get("period", ""),
+        "percent": data.get("percent", ""),
+        "employer": data.get("employer", ""),
+    }
+    simple = {
+        "instalment_paid": (
+            _("Month %(month)s: %(amount)s was paid into your account."),
+            "success",
+            True,
+        ),
+        "instalment_payable": (
+            _("Month %(month)s: the condition is met; %(amount)s will be paid."),
+            "info",
+            True,
+        ),
+        "instalment_not_paid": (
+            _("Month %(month)s: not paid, because %(reason)s."),
+            "warning",
+            True,
+        ),
+        "instalment_rejected": (
+            _("Month %(month)s: the bank returned the transfer (%(reason)s)."),
+            "danger",
+            True,
+        ),
+        "bank_account_corrected": (
+            _("Your bank account was corrected; the returned month is paid again."),
+            "info",
+            True,
+        ),
+        "training_referred": (
+            _("A training was offered to you: %(program)s at %(provider)s."),
+            "info",
+            True,
+        ),
+        "training_enrolled": (
+            _("You are enrolled in the training at %(provider)s."),
+            "success",
+            True,
+        ),
+        "training_completed": (_("You completed the training."), "success", True),
+        "training_declined": (_("The training referral was declined."), "info", True),
+        "training_dropped": (_("You left the training before the end."), "warning", True),
+        "training_attendance": (
+            _("Training attendance in %(period)s: %(percent)s%%."),
+            "info",
+            False,
+        ),
+        "counselling_scheduled": (
+            _("A career counselling session is booked for %(on)s."),
+            "info",
+            True,
+        ),
+        "counselling_done": (_("Your counselling session took place."), "info", False),
+        "counselling_no_show": (_("You missed a counselling session."), "warning", True),
+        "counselling_cancelled": (_("A counselling session was cancelled."), "info", True),
+        "activity_self_assessment": (_("Your self-assessment is recorded."), "success", False),
+        "activity_job_application": (_("Job application recorded (%(on)s)."), "info", False),
+        "activity_interview": (_("Test or interview recorded (%(on)s)."), "info", False),
+        "activity_vacancy_shared": (_("A job vacancy was shared with you."), "info", True),
+        "activity_employment_status": (
+            _("Your employment-status form is recorded."),
+            "success",
+            False,
+        ),
+        "reemployment_reported": (
+            _("Your new job at %(employer)s is recorded."),
+            "info",
+            True,
+        ),
+    }
+    if event.action not in simple:
+        return None
+    text, tone, notify = simple[event.action]
+    return WorkerMessage(text % values, tone=tone, notify=notify)
 
 
 WAITING_FOR = {
