@@ -150,6 +150,7 @@ def seed(*, today: dt.date | None = None, size: str = "small", stdout=None) -> N
     phk = phk_date_for(today)
     for serial, worker in enumerate(WORKERS, start=1):
         _worker(worker, serial, employers[worker.npp], phk)
+    _demo_claims(phk)
 
     extra = {"small": 0, "medium": 200, "large": 5000}.get(size, 0)
     if extra:
@@ -253,3 +254,72 @@ def _synthetic_workers(count: int, employers: list[Employer], phk: dt.date) -> N
         )
         employer = next(e for e in employers if e.npp == worker.npp)
         _worker(worker, start_serial + i, employer, phk)
+
+
+# Demo cases in several states, taken through the claims services (kpj, state, reason, officer,
+# supervisor). The portal workers (peserta1/peserta2) are left without a case to file their own.
+DEMO_CLAIMS = [
+    ("11000000003", "awaiting_approval", "efficiency", "petugas1", "kepala1"),
+    ("11000000002", "eligibility_checked", "closure_loss", "petugas1", "kepala1"),
+    ("11000000004", "submitted", "contract_early_end", "petugas1", "kepala1"),
+    ("11000000005", "draft", "resign_voluntary", "petugas1", "kepala1"),
+    ("21000000002", "verifying", "efficiency", "petugas2", "kepala2"),
+    ("21000000003", "approved", "contract_early_end", "petugas2", "kepala2"),
+]
+DEMO_PDF = b"%PDF-1.4\n% JKP demo document\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _demo_claims(phk: dt.date) -> None:
+    """Skips a worker who already has a case, so seeding twice creates nothing twice."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from claims import services
+
+    order = ["draft", "submitted", "verifying", "eligibility_checked", "awaiting_approval"]
+    for kpj, state, reason, officer_name, supervisor_name in DEMO_CLAIMS:
+        participant = Participant.objects.filter(kpj_number=kpj).first()
+        if participant is None or participant.claims.exists():
+            continue
+        officer = User.objects.get(username=officer_name)
+        supervisor = User.objects.get(username=supervisor_name)
+        employment = participant.employments.select_related("employer").first()
+        claim = services.open_claim(
+            participant=participant,
+            employer=employment.employer,
+            phk_date=phk,
+            reason=reason,
+            contract_type=employment.contract_type,
+            contract_end_date=employment.end_date,
+            proof_number=f"PHK/{kpj[-4:]}/{phk:%Y}",
+            proof_date=phk,
+            bank_name=participant.bank_name,
+            bank_account=participant.bank_account,
+            bank_account_holder=participant.name,
+            kapk_signed=True,
+            acting_user=officer,
+        )
+        reached = order.index(state) if state in order else len(order)
+        if reached >= 1:
+            for doc_type in ("phk_acceptance", "phk_report_receipt"):
+                services.add_document(
+                    claim_id=claim.pk,
+                    doc_type=doc_type,
+                    uploaded_file=SimpleUploadedFile(f"{doc_type}.pdf", DEMO_PDF),
+                    acting_user=officer,
+                )
+            services.submit_claim(claim_id=claim.pk, acting_user=officer)
+        if reached >= 2:
+            services.start_verification(claim_id=claim.pk, acting_user=officer)
+        if reached >= 3:
+            for document in claim.documents.all():
+                services.check_document(document_id=document.pk, acting_user=officer, accepted=True)
+            result = services.run_eligibility(claim_id=claim.pk, acting_user=officer)
+        if reached >= 4:
+            services.recommend_claim(
+                claim_id=claim.pk,
+                acting_user=officer,
+                recommendation="approve" if result.eligible else "reject",
+                reason_code="" if result.eligible else "not_eligible",
+            )
+        if state == "approved":
+            services.approve_claim(claim_id=claim.pk, acting_user=supervisor)

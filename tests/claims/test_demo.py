@@ -1,0 +1,18 @@
+"""The demo seed takes cases through the services into several states, once."""
+
+import pytest
+
+from claims.models import Claim
+from participants import demo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_claims_in_several_states_and_idempotent():
+    demo.seed()
+    demo.seed()
+    states = dict(Claim.objects.values_list("participant__kpj_number", "state"))
+    assert states == {kpj: state for kpj, state, *_rest in demo.DEMO_CLAIMS}
+    approved = Claim.objects.get(state="approved")
+    assert approved.instalments.count() == 6
+    assert approved.events.filter(action="approve", actor__username="kepala2").exists()
