@@ -239,3 +239,38 @@ def test_worker_signs_in_with_the_kpj_number(client, person):
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("portal:home")
+
+
+def test_portal_sign_in_is_locked_after_repeated_failures(client, person):
+    activate(client, form(person))
+    client.logout()
+    address = {"REMOTE_ADDR": "10.9.9.9"}
+    for _attempt in range(5):
+        client.post(
+            reverse("portal:login"), {"username": person.kpj_number, "password": "salah"}, **address
+        )
+
+    response = client.post(
+        reverse("portal:login"), {"username": person.kpj_number, "password": PASSWORD}, **address
+    )
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_worker_changes_the_email_by_confirming_the_new_one(
+    client, person, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        activate(client, form(person))
+    client.post(mail.outbox[0].body.split("testserver", 1)[1].split()[0])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("portal:change_email"), {"email": "baru@contoh.invalid"})
+
+    user = User.objects.get(participant=person)
+    assert user.email == "siti@contoh.invalid"  # unchanged until the new link is used
+    assert mail.outbox[-1].to == ["baru@contoh.invalid"]
+    client.post(mail.outbox[-1].body.split("testserver", 1)[1].split()[0])
+    user.refresh_from_db()
+    assert user.email == "baru@contoh.invalid"
