@@ -16,3 +16,6 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # Tasks run inline in tests unless a test drives a real worker (see tests/celery).
 CELERY_TASK_ALWAYS_EAGER = True
 AXES_FAILURE_LIMIT = 5
+# Serve static files from the app folders as in development: no collectstatic before tests.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
