@@ -229,3 +229,63 @@ class ContributionMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period:%Y-%m}"
+
+
+def import_upload_to(instance: "ImportJob", filename: str) -> str:
+    # Random name: the file holds NIKs; the operator's file name is kept in the row only.
+    import uuid
+
+    return f"imports/{uuid.uuid4().hex}.csv"
+
+
+class ImportJob(BaseModel):
+    """One contribution file being imported (participants.imports), with its progress.
+
+    The status page polls this row; `errors_file` is the downloadable report of bad rows.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to start")
+        VALIDATING = "validating", _("Checking rows")
+        APPLYING = "applying", _("Applying")
+        NEEDS_DECISION = "needs_decision", _("Errors found: nothing applied")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    file = models.FileField(upload_to=import_upload_to, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    apply_valid_rows = models.BooleanField(
+        _("apply the valid rows even if some rows have errors"), default=False
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
+    error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
+    inserted_rows = models.PositiveIntegerField(_("months added"), default=0)
+    skipped_rows = models.PositiveIntegerField(_("months already present"), default=0)
+    stopped_claims = models.PositiveIntegerField(_("benefits stopped (re-employment)"), default=0)
+    errors_file = models.FileField(upload_to="imports/errors/", max_length=200, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("contribution import")
+        verbose_name_plural = _("contribution imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(100, self.processed_rows * 100 // self.total_rows)

@@ -1,0 +1,235 @@
+"""Contribution imports: every bad row reported, nothing applied on errors unless chosen,
+idempotent reruns, and the re-employment stop for running benefits."""
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from claims.models import CaseEvent, CashInstalment, Claim, Termination
+from participants.imports import ImportFileError, import_contributions
+from participants.models import ContributionMonth, ImportJob
+from participants.tasks import run_import_job_task
+from tests.factories import EmployerFactory, ParticipantFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 11, 20)
+HEADER = "nik,npp,period,wage,paid_date\n"
+
+
+@pytest.fixture
+def people(branch):
+    employer = EmployerFactory(npp="11112222", branch=branch)
+    new_employer = EmployerFactory(npp="33334444", branch=branch)
+    return employer, new_employer, ParticipantFactory(), ParticipantFactory()
+
+
+def write(tmp_path: Path, body: str, name="contrib.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(HEADER + body, encoding="utf-8")
+    return path
+
+
+def mixed_file(tmp_path, first, second) -> Path:
+    return write(
+        tmp_path,
+        f"{first.nik},11112222,2026-08,4000000,2026-09-10\n"  # line 2: good
+        f"{first.nik},11112222,2026-09,4000000,2026-10-10\n"  # line 3: good
+        f"{second.nik},11112222,2026-09,5000000,2026-10-10\n"  # line 4: good
+        f"{first.nik},11112222,2026-09,4100000,2026-10-11\n"  # line 5: duplicate of 3
+        "3174011704900999,11112222,2026-09,4000000,2026-10-10\n"  # line 6: unknown NIK
+        f"{second.nik},99999999,2026-08,5000000,2026-09-10\n"  # line 7: unknown NPP
+        "12345,1111,2026-13,-5,yesterday\n"  # line 8: five bad fields
+        f"{second.nik},11112222,2026-10\n",  # line 9: columns missing
+    )
+
+
+def test_bad_rows_are_reported_and_nothing_is_applied(tmp_path, people):
+    _employer, _new, first, second = people
+    outcome, errors = import_contributions(mixed_file(tmp_path, first, second), today=TODAY)
+    assert not outcome.applied
+    assert ContributionMonth.objects.count() == 0
+    assert outcome.total_rows == 8
+    assert outcome.error_rows == 5
+    assert [(e.line, e.field) for e in errors] == [
+        (5, "period"),
+        (6, "nik"),
+        (7, "npp"),
+        (8, "nik"),
+        (8, "npp"),
+        (8, "period"),
+        (8, "wage"),
+        (8, "paid_date"),
+        (9, "row"),
+    ]
+    assert "line 3" in errors[0].reason
+
+
+def test_applying_the_valid_rows_then_rerunning_changes_nothing(tmp_path, people):
+    employer, _new, first, second = people
+    path = mixed_file(tmp_path, first, second)
+    outcome, _errors = import_contributions(path, apply_valid_rows=True, today=TODAY)
+    assert outcome.applied
+    assert outcome.inserted_rows == 3
+    stored = {
+        (c.participant_id, c.period, c.wage)
+        for c in ContributionMonth.objects.filter(employer=employer)
+    }
+    assert stored == {
+        (first.pk, dt.date(2026, 8, 1), 4_000_000),
+        (first.pk, dt.date(2026, 9, 1), 4_000_000),  # the first of the duplicate pair wins
+        (second.pk, dt.date(2026, 9, 1), 5_000_000),
+    }
+    again, _errors = import_contributions(path, apply_valid_rows=True, today=TODAY)
+    assert again.inserted_rows == 0
+    assert again.skipped_rows == 3
+    assert ContributionMonth.objects.count() == 3
+
+
+def test_a_clean_file_is_applied_and_a_second_import_is_a_no_op(tmp_path, people):
+    _employer, _new, first, second = people
+    path = write(
+        tmp_path,
+        f"{first.nik},11112222,2026-08,4000000,2026-09-10\n"
+        f"{second.nik},11112222,2026-08,5000000,2026-09-10\n",
+    )
+    outcome, errors = import_contributions(path, today=TODAY)
+    assert (outcome.applied, outcome.inserted_rows, errors) == (True, 2, [])
+    before = list(ContributionMonth.objects.order_by("pk").values())
+    again, _ = import_contributions(path, today=TODAY)
+    assert (again.inserted_rows, again.skipped_rows) == (0, 2)
+    assert list(ContributionMonth.objects.order_by("pk").values()) == before
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["", "nik;npp;period;wage;paid_date\n", "a,b\n"],
+)
+def test_a_file_without_the_header_is_refused(tmp_path, content):
+    path = tmp_path / "bad.csv"
+    path.write_text(content)
+    with pytest.raises(ImportFileError):
+        import_contributions(path, today=TODAY)
+
+
+def test_a_file_that_is_not_utf8_is_refused(tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(HEADER.encode() + "Jos\xe9,1\n".encode("latin-1"))
+    with pytest.raises(ImportFileError):
+        import_contributions(path, today=TODAY)
+
+
+def test_new_employer_months_stop_a_running_benefit(tmp_path, people):
+    employer, new_employer, first, _second = people
+    termination = Termination.objects.create(
+        participant=first,
+        employer=employer,
+        phk_date=dt.date(2026, 8, 14),
+        reason="efficiency",
+        contract_type="PKWTT",
+    )
+    claim = Claim.objects.create(
+        number="JKP-2026-000001",
+        participant=first,
+        termination=termination,
+        branch=employer.branch,
+        state=Claim.State.BENEFIT_ACTIVE,
+    )
+    instalment = CashInstalment.objects.create(
+        claim=claim,
+        month=2,
+        due_date=dt.date(2026, 10, 14),
+        percent=60,
+        amount=2_400_000,
+        rule_version="V2",
+    )
+    path = write(tmp_path, f"{first.nik},{new_employer.npp},2026-10,4500000,2026-11-10\n")
+    outcome, _ = import_contributions(path, today=TODAY)
+    assert outcome.stopped_claims == 1
+    claim.refresh_from_db()
+    instalment.refresh_from_db()
+    assert claim.state == Claim.State.STOPPED
+    assert instalment.status == CashInstalment.Status.CANCELLED
+    assert CaseEvent.objects.filter(claim=claim, reason_code="reemployed").exists()
+
+
+def test_job_records_progress_and_a_downloadable_error_report(tmp_path, people, settings):
+    _employer, _new, first, second = people
+    path = mixed_file(tmp_path, first, second)
+    job = ImportJob.objects.create(original_name="contrib.csv")
+    job.file.save("contrib.csv", io.BytesIO(path.read_bytes()))
+    run_import_job_task.delay(job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.NEEDS_DECISION
+    assert (job.total_rows, job.processed_rows, job.error_rows) == (8, 8, 5)
+    report = list(csv.reader(io.StringIO(job.errors_file.read().decode())))
+    assert report[0] == ["line", "field", "reason"]
+    assert len(report) == 10
+    job.apply_valid_rows = True
+    job.status = ImportJob.Status.PENDING
+    job.save()
+    run_import_job_task.delay(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.inserted_rows, job.progress_percent) == (ImportJob.Status.DONE, 3, 100)
+
+
+def test_command_exits_non_zero_on_errors_and_writes_the_report(tmp_path, people):
+    _employer, _new, first, second = people
+    report = tmp_path / "errors.csv"
+    with pytest.raises(SystemExit) as exit_info:
+        call_command(
+            "import_contributions",
+            str(mixed_file(tmp_path, first, second)),
+            "--errors",
+            str(report),
+        )
+    assert exit_info.value.code == 1
+    assert report.read_text().count("\n") == 10
+    assert ContributionMonth.objects.count() == 0
+
+
+def test_admin_upload_runs_the_import_and_shows_its_status(
+    client, tmp_path, people, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import UserFactory
+
+    admin_user = UserFactory(username="root", is_staff=True, is_superuser=True, branch=None)
+    client.force_login(admin_user)
+    _employer, _new, first, second = people
+    upload = SimpleUploadedFile(
+        "juli.csv", mixed_file(tmp_path, first, second).read_bytes(), content_type="text/csv"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/participants/importjob/add/", {"file": upload, "apply_valid_rows": ""}
+        )
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.NEEDS_DECISION
+    page = client.get(f"/admin/participants/importjob/{job.pk}/change/")
+    assert page.status_code == 200
+    assert b"js/imports.js" in page.content
+    progress = client.get(f"/admin/participants/importjob/{job.pk}/progress/").json()
+    assert (progress["status"], progress["error_rows"]) == ("needs_decision", 5)
+    report = client.get(f"/admin/participants/importjob/{job.pk}/errors/")
+    assert b"line,field,reason" in b"".join(report.streaming_content)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/admin/participants/importjob/",
+            {"action": "apply_valid_rows_action", "_selected_action": [job.pk]},
+        )
+    job.refresh_from_db()
+    assert (job.status, job.inserted_rows) == (ImportJob.Status.DONE, 3)
+
+
+def test_supervisors_cannot_reach_the_import_pages(client, supervisor, tmp_path, people):
+    job = ImportJob.objects.create(original_name="x.csv")
+    client.force_login(supervisor)
+    assert client.get("/admin/participants/importjob/add/").status_code == 403
+    assert client.get(f"/admin/participants/importjob/{job.pk}/progress/").status_code == 403
