@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 EXPORT_COLUMNS = ["batch", "claim", "nik", "account", "bank", "name", "amount", "reference"]
 RESULT_COLUMNS = ["reference", "status", "amount", "bank_reference", "reason"]
 RESULT_MAX_BYTES = 5 * 1024 * 1024
+GATHER_CHUNK = 100
 _DIGITS = re.compile(r"^\d+$")
 
 
@@ -103,8 +105,13 @@ def payable_instalments():
     )
 
 
-def _add_to_batch(batch: PaymentBatch, instalment_id: int) -> bool | None:
-    """Claim one instalment for ``batch`` and write its line. None: the batch is sealed."""
+def _add_chunk(batch: PaymentBatch, instalment_ids: list[int]) -> bool:
+    """Claim a chunk of instalments for ``batch`` and write their lines, in one transaction.
+
+    Each instalment is claimed by a conditional UPDATE that must change exactly one row; one
+    already taken (by a rerun, a retried task or a concurrent run) is skipped. A worker killed
+    inside the chunk rolls the whole chunk back. False: the batch is sealed, stop gathering.
+    """
     with transaction.atomic():
         still_open = (
             PaymentBatch.objects.select_for_update()
@@ -112,23 +119,38 @@ def _add_to_batch(batch: PaymentBatch, instalment_id: int) -> bool | None:
             .exists()
         )
         if not still_open:
-            return None
-        claimed = CashInstalment.objects.filter(
-            pk=instalment_id, status=InstalmentStatus.PAYABLE
-        ).update(status=InstalmentStatus.IN_BATCH, updated_at=timezone.now())
-        if claimed != 1:
             return False
-        instalment = CashInstalment.objects.select_related("claim").get(pk=instalment_id)
-        claim = instalment.claim
-        attempt = PaymentLine.objects.filter(instalment_id=instalment_id).count() + 1
-        PaymentLine.objects.create(
-            batch=batch,
-            instalment=instalment,
-            amount=instalment.amount,
-            bank_name=claim.bank_name,
-            bank_account=claim.bank_account,
-            account_holder=claim.bank_account_holder,
-            reference=f"{claim.number}-{instalment.month}-{attempt}",
+        now = timezone.now()
+        claimed = [
+            pk
+            for pk in instalment_ids
+            if CashInstalment.objects.filter(pk=pk, status=InstalmentStatus.PAYABLE).update(
+                status=InstalmentStatus.IN_BATCH, updated_at=now
+            )
+            == 1
+        ]
+        earlier = dict(
+            PaymentLine.objects.filter(instalment_id__in=claimed)
+            .values("instalment_id")
+            .annotate(n=Count("pk"))
+            .values_list("instalment_id", "n")
+        )
+        PaymentLine.objects.bulk_create(
+            PaymentLine(
+                batch=batch,
+                instalment=instalment,
+                amount=instalment.amount,
+                bank_name=instalment.claim.bank_name,
+                bank_account=instalment.claim.bank_account,
+                account_holder=instalment.claim.bank_account_holder,
+                reference=(
+                    f"{instalment.claim.number}-{instalment.month}-"
+                    f"{earlier.get(instalment.pk, 0) + 1}"
+                ),
+            )
+            for instalment in CashInstalment.objects.filter(pk__in=claimed)
+            .select_related("claim")
+            .order_by("pk")
         )
         return True
 
@@ -136,15 +158,16 @@ def _add_to_batch(batch: PaymentBatch, instalment_id: int) -> bool | None:
 def gather_payment_batch(*, batch_id: int) -> PaymentBatch | None:
     """Fill the open batch with every payable instalment, then seal it (state ``ready``).
 
-    Each instalment goes in its own short transaction, so a worker killed halfway leaves a
-    consistent batch and the retried task carries on where it stopped. Rerunning on a sealed
-    batch adds nothing. An empty batch is deleted (returns None).
+    Instalments go in chunks of GATHER_CHUNK, each in its own transaction, so a worker killed
+    halfway leaves a consistent batch and the retried task carries on where it stopped.
+    Rerunning on a sealed batch adds nothing. An empty batch is deleted (returns None).
     """
     batch = PaymentBatch.objects.get(pk=batch_id)
     if batch.state != PaymentBatch.State.OPEN:
         return batch
-    for instalment_id in list(payable_instalments().values_list("pk", flat=True)):
-        if _add_to_batch(batch, instalment_id) is None:
+    ids = list(payable_instalments().values_list("pk", flat=True))
+    for start in range(0, len(ids), GATHER_CHUNK):
+        if not _add_chunk(batch, ids[start : start + GATHER_CHUNK]):
             break
     with transaction.atomic():
         batch = PaymentBatch.objects.select_for_update().get(pk=batch_id)

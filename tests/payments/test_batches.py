@@ -42,8 +42,8 @@ def test_running_again_pays_nothing_twice(payable_claims, head_office):
 def test_a_retried_gather_resumes_the_open_batch(payable_claims, head_office):
     # A worker died after claiming two instalments: the batch is still open.
     batch = payments.open_payment_batch(acting_user=head_office, on=RUN_ON)
-    for pk in list(payments.payable_instalments().values_list("pk", flat=True))[:2]:
-        payments._add_to_batch(batch, pk)
+    ids = list(payments.payable_instalments().values_list("pk", flat=True))
+    assert payments._add_chunk(batch, ids[:2])
     assert payments.open_payment_batch(on=RUN_ON) == batch
 
     again = payments.run_payment_batch(on=RUN_ON)

@@ -1,0 +1,280 @@
+"""A real Celery worker on Redis and PostgreSQL gathers a payment batch, dies halfway, and
+nothing is paid twice.
+
+Runs only with REDIS_URL set and a PostgreSQL DATABASE_URL (CI). The worker is a subprocess
+(`celery -A jkp_site worker`) pointed at pytest-django's test database ("test_<name>"), on a
+queue of its own so no other worker can take the task.
+
+1. The pool process running the batch is killed (SIGKILL) mid-batch: with acks_late and
+   reject_on_worker_lost the message goes back to the queue and the batch is finished by a new
+   pool process, each instalment exactly once.
+2. The whole worker (its process group) is killed mid-batch; a new worker is started and the
+   task is sent again (as the next beat or the head-office button would): the open batch is
+   resumed, not duplicated.
+3. Reruns on a finished batch add nothing, and the database refuses a second live payment line
+   for an instalment (the partial unique constraint): removing the constraint fails this test.
+"""
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+
+from claims.models import (
+    CashInstalment,
+    Claim,
+    InstalmentStatus,
+    PaymentBatch,
+    PaymentLine,
+    Termination,
+)
+from claims.tasks import run_payment_batch_task
+from jkp_site.celery import app as celery_app
+from participants.models import Participant
+from tests.factories import EmployerFactory, ParticipantFactory
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+IS_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+pytestmark = [
+    pytest.mark.celery_worker,
+    pytest.mark.skipif(not REDIS_URL, reason="needs REDIS_URL (a real broker)"),
+    pytest.mark.skipif(not IS_POSTGRES, reason="the worker needs a shared PostgreSQL database"),
+    pytest.mark.django_db(transaction=True),
+]
+
+CLAIMS = 1200
+ROOT = Path(settings.BASE_DIR)
+
+
+def build_claims(branch, count):
+    """`count` active claims, each with a month-1 instalment of Rp2,400,000 payable."""
+    employer = EmployerFactory(branch=branch)
+    people = []
+    for _ in range(count):
+        person = ParticipantFactory.build()
+        person.nik_index = Participant.index_for(person.nik)
+        people.append(person)
+    people = Participant.objects.bulk_create(people)
+    terminations = Termination.objects.bulk_create(
+        Termination(
+            participant=person,
+            employer=employer,
+            phk_date="2025-02-10",
+            reason="efficiency",
+            contract_type="PKWTT",
+        )
+        for person in people
+    )
+    tag = uuid.uuid4().hex[:6]
+    claims = Claim.objects.bulk_create(
+        Claim(
+            number=f"W{tag}-{n:05d}",
+            participant=person,
+            termination=termination,
+            branch=branch,
+            state=Claim.State.BENEFIT_ACTIVE,
+            decision_date="2025-03-10",
+            rule_version="PP6-2025",
+            bank_name="BRI",
+            bank_account=f"0012{n:08d}",
+            bank_account_holder=person.name,
+        )
+        for n, (person, termination) in enumerate(zip(people, terminations, strict=True))
+    )
+    return claims
+
+
+def add_payable_month(claims, month):
+    CashInstalment.objects.bulk_create(
+        CashInstalment(
+            claim=claim,
+            month=month,
+            due_date=f"2025-{2 + month:02d}-10",
+            percent=60,
+            amount=2_400_000,
+            rule_version="PP6-2025",
+            status=InstalmentStatus.PAYABLE,
+        )
+        for claim in claims
+    )
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return (
+        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"
+        f"{db['NAME']}"
+    )
+
+
+class Worker:
+    """A `celery -A jkp_site worker` subprocess in its own process group."""
+
+    def __init__(self, queue: str, log: Path):
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url(),
+            "REDIS_URL": REDIS_URL,
+            "DJANGO_SETTINGS_MODULE": "jkp_site.settings",
+            "CONN_MAX_AGE": "0",
+        }
+        self.log = log.open("ab")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "jkp_site",
+                "worker",
+                "-Q",
+                queue,
+                "-n",
+                f"{queue}-{uuid.uuid4().hex[:4]}@%h",
+                "--pool=prefork",
+                "--concurrency=1",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--loglevel=INFO",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def pool_children(self) -> list[int]:
+        children = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            if parent == self.process.pid:
+                children.append(int(entry.name))
+        return children
+
+    def kill_pool_child(self) -> None:
+        for pid in self.pool_children():
+            os.kill(pid, signal.SIGKILL)
+
+    def kill_everything(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGTERM)
+                self.process.wait(timeout=20)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                self.kill_everything()
+        self.log.close()
+
+
+def wait_for(predicate, *, timeout=120.0, interval=0.02, what=""):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def lines_now() -> int:
+    return PaymentLine.objects.count()
+
+
+def assert_each_instalment_once(expected: int) -> None:
+    assert PaymentLine.objects.count() == expected
+    assert PaymentLine.objects.values("instalment").distinct().count() == expected
+    assert not CashInstalment.objects.filter(status=InstalmentStatus.PAYABLE).exists()
+    assert CashInstalment.objects.filter(status=InstalmentStatus.IN_BATCH).count() == expected
+
+
+@pytest.fixture
+def real_broker():
+    """settings_test runs tasks inline; this test sends them to the broker instead."""
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    yield
+    celery_app.conf.task_always_eager = eager
+
+
+@pytest.mark.usefixtures("real_broker")
+def test_a_killed_worker_never_pays_twice(branch, tmp_path):
+    queue = f"jkp-test-{uuid.uuid4().hex[:8]}"
+    claims = build_claims(branch, CLAIMS)
+    add_payable_month(claims, 1)
+    workers = [Worker(queue, tmp_path / "worker.log")]
+    try:
+        # 1. The pool process dies mid-batch; the message is redelivered and finished.
+        run_payment_batch_task.apply_async(queue=queue)
+        wait_for(lambda: lines_now() > 0, what="the batch to start")
+        workers[0].kill_pool_child()
+        at_kill = lines_now()
+        assert at_kill < CLAIMS, "the batch finished before the worker could be killed"
+        first = wait_for(
+            lambda: PaymentBatch.objects.filter(state=PaymentBatch.State.READY).first(),
+            what="the retried batch to finish",
+        )
+        assert_each_instalment_once(CLAIMS)
+        assert first.lines.count() == CLAIMS
+        assert PaymentBatch.objects.count() == 1
+
+        # 2. The whole worker dies mid-batch; a new worker and a rerun resume the open batch.
+        add_payable_month(claims, 2)
+        run_payment_batch_task.apply_async(queue=queue)
+        wait_for(lambda: lines_now() > CLAIMS, what="the second batch to start")
+        workers[0].kill_everything()
+        stuck = PaymentBatch.objects.get(state=PaymentBatch.State.OPEN)
+        assert CLAIMS < lines_now() < 2 * CLAIMS
+        workers.append(Worker(queue, tmp_path / "worker2.log"))
+        result = run_payment_batch_task.apply_async(queue=queue)
+        assert result.get(timeout=180) == stuck.pk
+        stuck.refresh_from_db()
+        assert stuck.state == PaymentBatch.State.READY
+        assert stuck.lines.count() == CLAIMS
+        assert_each_instalment_once(2 * CLAIMS)
+
+        # 3. Reruns on finished batches find nothing to pay.
+        again = [run_payment_batch_task.apply_async(queue=queue) for _ in range(2)]
+        assert [r.get(timeout=60) for r in again] == [None, None]
+        assert PaymentBatch.objects.count() == 2
+        assert_each_instalment_once(2 * CLAIMS)
+    finally:
+        for worker in workers:
+            worker.stop()
+        import redis
+
+        redis.Redis.from_url(REDIS_URL).delete(queue)
+
+    # Behind the conditional UPDATE the database itself refuses a second live line.
+    line = PaymentLine.objects.select_related("instalment", "batch").first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PaymentLine.objects.create(
+            batch=line.batch,
+            instalment=line.instalment,
+            amount=line.amount,
+            bank_name="BRI",
+            bank_account="001200000000",
+            account_holder="Duplikat",
+            reference=f"{line.reference}-DUP",
+        )
