@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.models import Document, TerminationReason
 from participants.models import ContractType
+from training.models import JobSeekingActivity
 
 
 class DateInput(forms.DateInput):
@@ -209,3 +210,53 @@ class AppealForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
     )
+
+
+class ActivityForm(forms.Form):
+    """A job application or a selection test/interview the worker reports for the month."""
+
+    kind = forms.ChoiceField(
+        label=_("What did you do?"),
+        choices=[
+            (JobSeekingActivity.Kind.JOB_APPLICATION, _("I applied for a job")),
+            (JobSeekingActivity.Kind.INTERVIEW, _("I had a selection test or an interview")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    occurred_on = forms.DateField(label=_("Date"), widget=DateInput())
+    employer_name = forms.CharField(label=_("Company"), max_length=200)
+    position = forms.CharField(label=_("Job"), max_length=200)
+
+    def clean_occurred_on(self):
+        day = self.cleaned_data["occurred_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return day
+
+
+class EmploymentStatusForm(forms.Form):
+    """The month-6 employment-status form (formulir status kebekerjaan)."""
+
+    employed = forms.TypedChoiceField(
+        label=_("Do you have a job now?"),
+        choices=[("no", _("No, I am still looking for work")), ("yes", _("Yes, I found a job"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    employer_name = forms.CharField(label=_("New employer"), max_length=200, required=False)
+    started_on = forms.DateField(label=_("Start date"), required=False, widget=DateInput())
+    notes = forms.CharField(
+        label=_("Anything to add"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("employed"):
+            if not cleaned.get("employer_name"):
+                self.add_error("employer_name", _("Give the name of your new employer."))
+            if not cleaned.get("started_on"):
+                self.add_error("started_on", _("Give the day you started."))
+        return cleaned

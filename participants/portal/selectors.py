@@ -406,6 +406,9 @@ BENEFIT_STATES = (
 )
 
 
+RUNNING_STATES = (Claim.State.APPROVED, Claim.State.BENEFIT_ACTIVE)
+
+
 def benefit_of(claim: Claim) -> Benefit | None:
     if claim.state not in BENEFIT_STATES:
         return None
@@ -427,5 +430,5 @@ def benefit_of(claim: Claim) -> Benefit | None:
             .order_by("-created_at")
         ),
         employment_status_done=any(a.kind == kinds.EMPLOYMENT_STATUS for a in activities),
-        running=claim.state in (Claim.State.APPROVED, Claim.State.BENEFIT_ACTIVE),
+        running=claim.state in RUNNING_STATES,
     )

@@ -14,14 +14,17 @@ from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from claims.models import CaseEvent
 from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.models import User
 from jkp_site.core.roles import Role
 from participants.models import Participant
 from participants.portal.throttle import ActivationThrottle
+from participants.portal.wording import message_for
 
 EMAIL_CONFIRM_SALT = "participants.portal.confirm-email"
 EMAIL_CONFIRM_MAX_AGE = dt.timedelta(days=3)
@@ -160,3 +163,28 @@ def confirm_email(*, token: str) -> User:
     user.save(update_fields=["email"])
     Participant.objects.filter(user=user).update(email=data["e"], updated_at=timezone.now())
     return user
+
+
+def worker_email(event: CaseEvent) -> tuple[str, str] | None:
+    """Subject and body of the e-mail telling the worker about `event`, in the portal's words.
+
+    None when the event does not concern the worker (the same choice as the portal's
+    notification list). Written in the interface language; the caller sends it (the workflow's
+    notification task), so the e-mail, the list and the timeline never disagree.
+    """
+    message = message_for(event)
+    if message is None or not message.notify:
+        return None
+    claim = event.claim
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("JKP claim %(number)s: news about your case") % {"number": claim.number}
+        body = render_to_string(
+            "portal/email/case_event.txt",
+            {
+                "name": claim.participant.name,
+                "number": claim.number,
+                "message": message_for(event),
+                "link": reverse("portal:claim", kwargs={"pk": claim.pk}),
+            },
+        )
+    return subject, body

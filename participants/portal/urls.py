@@ -18,6 +18,8 @@ urlpatterns = [
     path("claims/<int:pk>/edit/<slug:step>/", views.claim_step, name="claim_step"),
     path("claims/<int:pk>/appeal/", views.claim_appeal, name="claim_appeal"),
     path("claims/<int:pk>/withdraw/", views.claim_withdraw, name="claim_withdraw"),
+    path("claims/<int:pk>/activity/", views.report_activity, name="report_activity"),
+    path("claims/<int:pk>/employment-status/", views.employment_status, name="employment_status"),
     path("documents/<int:pk>/", views.document_download, name="document"),
     path("instalments/<int:pk>/", views.instalment_detail, name="instalment"),
 ]

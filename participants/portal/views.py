@@ -10,10 +10,12 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -26,14 +28,18 @@ from jkp_site.core.exceptions import ApplicationError
 from participants.portal import selectors, services, wording
 from participants.portal.forms import (
     ActivationForm,
+    ActivityForm,
     AppealForm,
     BankForm,
     ClaimTerminationForm,
     DocumentForm,
     EmailForm,
+    EmploymentStatusForm,
     KapkForm,
     TerminationForm,
 )
+from training import services as training_services
+from training.models import JobSeekingActivity
 
 
 def worker_required(view):
@@ -45,7 +51,7 @@ def worker_required(view):
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
-            return redirect(f"{reverse('portal:login')}?next={request.get_full_path()}")
+            return redirect_to_login(request.get_full_path(), reverse("portal:login"))
         participant = selectors.participant_for(request.user)
         return view(request, participant, *args, **kwargs)
 
@@ -499,3 +505,65 @@ def notifications(request: HttpRequest, participant) -> HttpResponse:
         "portal/notifications.html",
         {"notifications": selectors.notifications(participant)},
     )
+
+
+# --- During the benefit --------------------------------------------------------------------------
+
+
+def _running_claim_for(participant, pk: int) -> Claim:
+    claim = selectors.get_claim_for_worker(participant=participant, pk=pk)
+    if claim.state not in selectors.RUNNING_STATES:
+        raise Http404
+    return claim
+
+
+@worker_required
+@require_http_methods(["GET", "POST"])
+def report_activity(request: HttpRequest, participant, pk: int) -> HttpResponse:
+    """A job application or interview, counted toward the month's cash condition."""
+    claim = _running_claim_for(participant, pk)
+    form = ActivityForm(_posted(request), initial={"occurred_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            training_services.record_activity(
+                claim_id=claim.pk, acting_user=request.user, **form.cleaned_data
+            )
+        except ApplicationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Thank you: your activity is recorded."))
+            return redirect("portal:claim", pk=claim.pk)
+    return render(request, "portal/activity_form.html", {"claim": claim, "form": form})
+
+
+@worker_required
+@require_http_methods(["GET", "POST"])
+def employment_status(request: HttpRequest, participant, pk: int) -> HttpResponse:
+    """The employment-status form: needed for month 6, and how a new job is reported."""
+    claim = _running_claim_for(participant, pk)
+    form = EmploymentStatusForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["employed"]:
+                training_services.report_reemployment(
+                    claim_id=claim.pk,
+                    acting_user=request.user,
+                    employer_name=data["employer_name"],
+                    started_on=data["started_on"],
+                    note=data["notes"],
+                )
+            else:
+                training_services.record_activity(
+                    claim_id=claim.pk,
+                    acting_user=request.user,
+                    kind=JobSeekingActivity.Kind.EMPLOYMENT_STATUS,
+                    occurred_on=timezone.localdate(),
+                    notes=data["notes"],
+                )
+        except ApplicationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Thank you: your employment status is recorded."))
+            return redirect("portal:claim", pk=claim.pk)
+    return render(request, "portal/employment_status_form.html", {"claim": claim, "form": form})

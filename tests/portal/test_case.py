@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from claims import services as claim_services
 from claims.models import CashInstalment, Claim
+from participants.portal.services import worker_email
 from tests.portal.conftest import pdf, submitted_claim, verify_and_recommend
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +200,22 @@ def test_the_case_page_runs_a_fixed_number_of_queries(
 
     with django_assert_max_num_queries(20):
         page(worker_client, claim)
+
+
+def test_worker_email_uses_the_portal_words_and_skips_internal_steps(
+    worker, officer, second_officer, supervisor, settings
+):
+    settings.LANGUAGE_CODE = "en"  # the e-mail is written in the interface language
+    claim = submitted_claim(worker)
+    claim_services.reassign_claim(claim_id=claim.pk, acting_user=supervisor, officer=second_officer)
+    verify_and_recommend(claim, officer)
+    claim_services.approve_claim(claim_id=claim.pk, acting_user=supervisor)
+
+    emails = {event.action: worker_email(event) for event in claim.events.all()}
+
+    assert emails["reassign"] is None
+    assert emails["start_verification"] is None
+    subject, body = emails["approve"]
+    assert claim.number in subject
+    assert "Your claim was approved. Your JKP benefit will start." in body
+    assert f"/portal/claims/{claim.pk}/" in body
