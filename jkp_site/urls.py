@@ -19,4 +19,5 @@ urlpatterns = [
     path("claims/", include("claims.urls", namespace="claims")),
     path("api/", include("jkp_site.api.urls", namespace="api")),
     path("reports/", include("claims.report_urls", namespace="reports")),
+    path("portal/", include("participants.portal.urls", namespace="portal")),
 ]
