@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import RegexValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -260,3 +261,12 @@ class EmploymentStatusForm(forms.Form):
             if not cleaned.get("started_on"):
                 self.add_error("started_on", _("Give the day you started."))
         return cleaned
+
+
+class PortalAuthenticationForm(AuthenticationForm):
+    """Sign-in with the KPJ number, the user name every activated account gets."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("KPJ number")
+        self.fields["username"].widget.attrs.update({"autocomplete": "username"})

@@ -36,6 +36,7 @@ from participants.portal.forms import (
     EmailForm,
     EmploymentStatusForm,
     KapkForm,
+    PortalAuthenticationForm,
     TerminationForm,
 )
 from training import services as training_services
@@ -70,6 +71,7 @@ def client_address(request: HttpRequest) -> str:
 
 class PortalLoginView(auth_views.LoginView):
     template_name = "portal/login.html"
+    authentication_form = PortalAuthenticationForm
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self) -> str:
