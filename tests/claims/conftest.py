@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from claims import services
 from claims.models import Claim, ClaimState, Document, Termination
@@ -32,6 +32,13 @@ def pdf(name="proof.pdf", content=PDF, content_type="application/pdf"):
 
 def phk_date():
     return timezone.localdate() - relativedelta(months=1)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Service messages are asserted in English (the interface default is Indonesian)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
