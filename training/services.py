@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from claims.benefits import evaluate_claim_instalments
 from claims.models import Claim, ClaimState
 from claims.rules import NoRuleVersionError, version_by_code, version_on
-from claims.workflow import StopReason, in_claim_branch, record_event
+from claims.workflow import StopReason, in_claim_branch, is_owner, record_event
 from jkp_site.core.exceptions import ApplicationError, PermissionDeniedError
 from jkp_site.core.permissions import TrainingPerm
 from training.models import (
@@ -49,16 +49,24 @@ LIVE_REFERRAL = (
 )
 
 
-def _require(user: User, perm: str, claim: Claim | None = None) -> None:
+def _require(user: User, perm: str, claim: Claim | None = None, *, owner_ok: bool = False) -> None:
+    """Staff with ``perm`` at the claim's branch; with ``owner_ok``, also the worker whose
+    claim it is (reporting their own job seeking from the portal)."""
+    if owner_ok and claim is not None and user.is_active and is_owner(user, claim):
+        return
     if not (user.is_active and user.has_perm(perm)):
         raise PermissionDeniedError(gettext("You are not allowed to do this."))
     if claim is not None and not in_claim_branch(user, claim):
         raise PermissionDeniedError(gettext("This claim belongs to another branch."))
 
 
-def _running_claim(claim_id: int, user: User, perm: str) -> Claim:
-    claim = Claim.objects.select_for_update(of=("self",)).select_related("branch").get(pk=claim_id)
-    _require(user, perm, claim)
+def _running_claim(claim_id: int, user: User, perm: str, *, owner_ok: bool = False) -> Claim:
+    claim = (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("branch", "participant")
+        .get(pk=claim_id)
+    )
+    _require(user, perm, claim, owner_ok=owner_ok)
     if claim.state not in RUNNING:
         raise ApplicationError(
             gettext("This claim has no running benefit (it is %(state)s).")
@@ -92,7 +100,8 @@ def record_activity(
     notes: str = "",
 ) -> JobSeekingActivity:
     """Record a self-assessment, vacancy shared, job application, test/interview or the
-    employment-status form for a running benefit.
+    employment-status form for a running benefit (by staff of the branch, or by the worker
+    from the portal).
 
     The first self-assessment of an approved claim starts the benefit (approved ->
     benefit_active, Permenaker 15/2021 Pasal 13(2) jo. Permenaker 2/2025). Vacancies,
@@ -101,7 +110,7 @@ def record_activity(
     """
     from claims.services import activate_benefit
 
-    claim = _running_claim(claim_id, acting_user, TrainingPerm.MANAGE_ACTIVITY)
+    claim = _running_claim(claim_id, acting_user, TrainingPerm.MANAGE_ACTIVITY, owner_ok=True)
     if kind not in DONE_KINDS:
         raise ApplicationError(gettext("Choose a kind of activity."), field="kind")
     _not_future(occurred_on)
@@ -201,7 +210,7 @@ def report_reemployment(
     """
     from claims.services import stop_benefit
 
-    claim = _running_claim(claim_id, acting_user, TrainingPerm.MANAGE_ACTIVITY)
+    claim = _running_claim(claim_id, acting_user, TrainingPerm.MANAGE_ACTIVITY, owner_ok=True)
     _not_future(started_on, "started_on")
     if not employer_name.strip():
         raise ApplicationError(gettext("Give the new employer."), field="employer_name")

@@ -3,6 +3,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.conf import settings
 from django.utils import translation
 
 from claims.models import InstalmentStatus
@@ -16,6 +17,12 @@ def english():
     """Messages are checked in English (the interface default is Indonesian)."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def client(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 @pytest.fixture

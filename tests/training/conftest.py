@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.utils import translation
 
 
@@ -7,3 +8,9 @@ def english():
     """Messages are checked in English (the interface default is Indonesian)."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def client(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client

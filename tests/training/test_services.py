@@ -238,3 +238,34 @@ def test_providers_need_valid_kind_and_ownership(counsellor, head_office):
             acting_user=head_office, name="X", kind="LPK", ownership="private"
         )
     assert not TrainingProvider.objects.exists()
+
+
+def test_the_worker_reports_their_own_activity_but_not_anothers(active, branch):
+    from jkp_site.core.roles import Role
+    from tests.factories import UserFactory
+
+    worker = UserFactory(username="pekerja_a", branch=None, role=Role.PESERTA)
+    active.participant.user = worker
+    active.participant.save(update_fields=["user"])
+    services.record_activity(
+        claim_id=active.pk,
+        acting_user=worker,
+        kind=K.INTERVIEW,
+        occurred_on=dt.date(2025, 4, 2),
+        employer_name="PT Sinar",
+        position="Kasir",
+    )
+    other = benefit_claim(branch=branch, decision_date=DECIDED)
+    with pytest.raises(PermissionDeniedError):
+        services.record_activity(
+            claim_id=other.pk,
+            acting_user=worker,
+            kind=K.INTERVIEW,
+            occurred_on=dt.date(2025, 4, 2),
+            employer_name="PT Sinar",
+            position="Kasir",
+        )
+    with pytest.raises(PermissionDeniedError):
+        services.schedule_counselling(
+            claim_id=active.pk, acting_user=worker, occurred_on=dt.date(2025, 4, 9)
+        )
