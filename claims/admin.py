@@ -72,7 +72,13 @@ class ClaimAdmin(BranchScopedAdmin, SimpleHistoryAdmin):
         "claim_date",
         "decision_date",
     ]
-    list_filter = ["state", "branch", "channel", "termination__reason", "claim_date"]
+    list_filter = [
+        "state",
+        ("branch", admin.RelatedOnlyFieldListFilter),
+        "channel",
+        "termination__reason",
+        "claim_date",
+    ]
     list_select_related = ["participant", "branch", "assigned_officer"]
     search_fields = ["number"]
     search_help_text = _("Claim number, or a worker's full 16-digit NIK.")
@@ -142,7 +148,7 @@ class ClaimAdmin(BranchScopedAdmin, SimpleHistoryAdmin):
 @admin.register(CaseEvent)
 class CaseEventAdmin(BranchScopedAdmin):
     list_display = ["created_at", "claim", "action", "from_state", "to_state", "actor"]
-    list_filter = ["action", "to_state", "claim__branch"]
+    list_filter = ["action", "to_state", ("claim__branch", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["claim", "actor"]
     search_fields = ["claim__number"]
     date_hierarchy = "created_at"
@@ -151,7 +157,7 @@ class CaseEventAdmin(BranchScopedAdmin):
 @admin.register(Decision)
 class DecisionAdmin(BranchScopedAdmin):
     list_display = ["created_at", "claim", "outcome", "decided_by", "reason_code"]
-    list_filter = ["outcome", "claim__branch"]
+    list_filter = ["outcome", ("claim__branch", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["claim", "decided_by"]
     search_fields = ["claim__number"]
 
@@ -159,7 +165,7 @@ class DecisionAdmin(BranchScopedAdmin):
 @admin.register(Document)
 class DocumentAdmin(BranchScopedAdmin):
     list_display = ["uploaded_at", "claim", "doc_type", "status", "download", "uploaded_by"]
-    list_filter = ["doc_type", "status", "claim__branch"]
+    list_filter = ["doc_type", "status", ("claim__branch", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["claim", "uploaded_by"]
     search_fields = ["claim__number"]
     exclude = ["file"]

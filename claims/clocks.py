@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from claims.models import ClaimState
 from claims.rules import NoRuleVersionError, version_on
-from claims.rules.checks import claim_deadline as engine_claim_deadline
+from claims.rules import claim_deadline as engine_claim_deadline
 
 S = ClaimState
 

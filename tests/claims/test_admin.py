@@ -11,6 +11,11 @@ pytestmark = pytest.mark.django_db
 S = ClaimState
 
 
+def other_branch_name_hidden(page, claim):
+    """The branch filter lists only branches the user can see."""
+    return claim.branch.name not in page
+
+
 @pytest.fixture
 def two_claims(employer, other_employer):
     return (
@@ -52,6 +57,10 @@ def test_event_and_document_admin_scoped_and_read_only(client, supervisor, two_c
     )
     assert response.status_code == 403
     assert CaseEvent.objects.filter(pk=own_event.pk).exists()
+    events_page = client.get(reverse("admin:claims_caseevent_changelist")).content.decode()
+    assert theirs.number not in events_page
+    assert mine.number in events_page
+    assert other_branch_name_hidden(events_page, theirs)
     assert client.get(reverse("admin:claims_document_changelist")).status_code == 200
     assert client.get(reverse("admin:claims_decision_changelist")).status_code == 200
 
