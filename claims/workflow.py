@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import CaseEvent, Claim, ClaimState
+from claims.tasks import notify_case_event_task
 from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.permissions import ClaimPerm
 
@@ -252,8 +253,6 @@ def apply_transition(
         note=note,
         data=data or {},
     )
-    from claims.tasks import notify_case_event_task
-
     transaction.on_commit(lambda: notify_case_event_task.delay(event.pk))
     return event
 

@@ -54,3 +54,43 @@ def test_two_supervisors_approve_at_once(make_claim, supervisor, second_supervis
     assert Decision.objects.filter(claim=claim).count() == 1
     assert CashInstalment.objects.filter(claim=claim).count() == 6
     assert claim.events.filter(action="approve").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_taking_the_next_case_get_different_cases(
+    employer, officer, second_officer, participant, monkeypatch
+):
+    from claims.workflow import record_event
+    from tests.claims.conftest import add_proof, eligible_worker, open_draft
+
+    for worker in (participant, eligible_worker(employer)):
+        claim = open_draft(worker, employer, officer)
+        add_proof(claim, officer)
+        services.submit_claim(claim_id=claim.pk, acting_user=officer)
+        # Counter claims start with their officer; free them as if filed on the portal.
+        type(claim).objects.filter(pk=claim.pk).update(assigned_officer=None)
+
+    def slow_record(claim, **kwargs):
+        time.sleep(0.5)  # the first taker holds its row lock a while
+        return record_event(claim, **kwargs)
+
+    monkeypatch.setattr(services.workflow, "record_event", slow_record)
+    start = threading.Barrier(2)
+    taken: dict[str, int | None] = {}
+
+    def take(user):
+        try:
+            start.wait()
+            claim = services.take_next_claim(acting_user=user)
+            taken[user.username] = claim.pk if claim else None
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take, args=(u,)) for u in (officer, second_officer)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert None not in taken.values()
+    assert len(set(taken.values())) == 2
