@@ -227,7 +227,7 @@ def test_queue_filters_and_overdue_highlight(client, officer, employer):
     page = client.get(reverse("claims:list"), {"overdue": "on"}).content.decode()
     assert late.number in page
     assert fresh.number not in page
-    assert 'class="overdue"' in page
+    assert 'class="overdue table-warning"' in page
     page = client.get(reverse("claims:list"), {"state": "draft"}).content.decode()
     assert late.number not in page
     page = client.get(reverse("claims:list"), {"q": late.participant.nik}).content.decode()
