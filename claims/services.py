@@ -295,13 +295,18 @@ def add_document(
         uploaded_by=acting_user,
     )
     document.file.save(uuid.uuid4().hex, uploaded_file, save=False)
-    document.save()
-    workflow.record_event(
-        claim,
-        actor=acting_user,
-        action="document_added",
-        data={"document_id": document.pk, "doc_type": doc_type},
-    )
+    try:
+        document.save()
+        workflow.record_event(
+            claim,
+            actor=acting_user,
+            action="document_added",
+            data={"document_id": document.pk, "doc_type": doc_type},
+        )
+    except Exception:
+        # The row is rolled back with the transaction; the file on disk is not.
+        document.file.delete(save=False)
+        raise
     return document
 
 

@@ -99,3 +99,19 @@ def test_media_is_not_served_by_url(client, draft, officer):
     document = upload(draft, officer, pdf())
     client.force_login(officer)
     assert client.get("/media-not-served/" + document.file.name).status_code == 404
+
+
+def test_a_failed_upload_leaves_no_file_behind(draft, officer, settings, monkeypatch):
+    from pathlib import Path
+
+    from claims import workflow
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(workflow, "record_event", broken)
+    with pytest.raises(RuntimeError):
+        upload(draft, officer, pdf())
+    folder = Path(settings.MEDIA_ROOT) / "claims" / str(draft.pk)
+    assert not folder.exists() or not any(folder.iterdir())
+    assert not Document.objects.exists()
