@@ -120,6 +120,8 @@ def batch_export(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("payments:batch_detail", pk=pk)
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{batch.reference}.csv"'
+    # NIKs and account numbers in clear: never kept by a browser or proxy cache.
+    response["Cache-Control"] = "no-store"
     return response
 
 

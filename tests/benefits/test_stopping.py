@@ -82,3 +82,17 @@ def test_the_benefit_completes_when_every_month_is_settled(branch):
     assert instalment(claim, 6).status == InstalmentStatus.SCHEDULED
     set_status(claim, [6], InstalmentStatus.NOT_PAID)
     assert complete_if_finished(claim_id=claim.pk).state == ClaimState.COMPLETED
+
+
+@pytest.mark.parametrize("reason", ["death", "fraud", "claimant_request"])
+def test_a_supervisor_stop_keeps_what_was_paid(branch, supervisor, reason):
+    from claims.services import stop_benefit
+
+    claim = benefit_claim(branch=branch, decision_date=DECIDED)
+    set_status(claim, [1], InstalmentStatus.PAID)
+    set_status(claim, [2], InstalmentStatus.PAYABLE)
+    stop_benefit(claim_id=claim.pk, acting_user=supervisor, reason_code=reason, note="Keputusan")
+    statuses = dict(claim.instalments.values_list("month", "status"))
+    assert statuses[1] == InstalmentStatus.PAID
+    assert {statuses[m] for m in range(2, 7)} == {InstalmentStatus.CANCELLED}
+    assert CaseEvent.objects.get(claim=claim, action="stop_benefit").actor == supervisor

@@ -121,3 +121,21 @@ def test_another_branch_cannot_open_the_account_form(client, outsider, branch):
         client.post(url, {"bank_name": "X", "bank_account": "1", "account_holder": "Y"}).status_code
         == 404
     )
+
+
+def test_an_export_with_bad_lines_shows_the_row_report(client, head_office, payable_claims):
+    batch = payments.run_payment_batch(acting_user=head_office, on=RUN_ON)
+    batch.lines.filter(pk=batch.lines.order_by("pk").first().pk).update(account_holder="")
+    client.force_login(head_office)
+    response = client.post(reverse("payments:batch_export", args=[batch.pk]))
+    assert response.status_code == 422
+    assert 'data-row="2"' in response.text
+    batch.refresh_from_db()
+    assert batch.state == PaymentBatch.State.READY
+
+
+def test_the_transfer_file_is_not_cached(client, head_office, payable_claims):
+    batch = payments.run_payment_batch(acting_user=head_office, on=RUN_ON)
+    client.force_login(head_office)
+    response = client.post(reverse("payments:batch_export", args=[batch.pk]))
+    assert response["Cache-Control"] == "no-store"
