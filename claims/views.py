@@ -78,17 +78,21 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     queue = selectors.claim_queue(user=request.user, params=request.GET)
     page = Paginator(queue.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    rows = [
-        {
-            "claim": claim,
-            "sla_due": clocks.sla_due(claim.state, clocks.entered_on(claim)),
-            "overdue": clocks.is_overdue(claim, today),
-            "deadline": clocks.claim_deadline(
-                claim.termination.phk_date, claim.claim_date or today
-            ),
-        }
-        for claim in page.object_list
-    ]
+    rows = []
+    for claim in page.object_list:
+        deadline = clocks.claim_deadline(claim.termination.phk_date, claim.claim_date or today)
+        rows.append(
+            {
+                "claim": claim,
+                "sla_due": clocks.sla_due(claim.state, clocks.entered_on(claim)),
+                "overdue": clocks.is_overdue(claim, today),
+                "deadline": deadline,
+                # A claim not yet filed whose window after the PHK has closed.
+                "deadline_passed": claim.claim_date is None
+                and deadline is not None
+                and deadline < today,
+            }
+        )
     visible = selectors.claims_visible_to(request.user)
     counts = selectors.state_counts(visible)
     query = request.GET.copy()

@@ -267,3 +267,15 @@ def test_detail_query_count_is_fixed(
     with django_assert_max_num_queries(16):
         response = client.get(reverse("claims:approval", args=[claim.pk]))
     assert response.status_code == 200
+
+
+def test_unfiled_claim_past_its_deadline_is_flagged(client, officer, employer):
+    late = bare_claim(ParticipantFactory(), employer, S.DRAFT)
+    late.termination.phk_date = timezone.localdate() - dt.timedelta(days=250)
+    late.termination.save()
+    bare_claim(ParticipantFactory(), employer, S.DRAFT)
+    client.force_login(officer)
+    page = client.get(reverse("claims:list")).content.decode()
+    assert page.count("text-danger fw-semibold") == 1
+    row = page[page.index(f'data-claim="{late.number}"') :]
+    assert row.index("text-danger fw-semibold") < row.index("</tr>")
