@@ -78,3 +78,79 @@ def test_a_paid_month_is_told_once_on_the_timeline_and_notified(worker_client, r
 
     assert [e.message.title for e in page.context["timeline"]].count(paid) == 1
     assert notes.context["notifications"][0].message.title == paid
+
+
+def test_the_worker_reports_a_job_application(worker_client, running_claim):
+    response = worker_client.post(
+        reverse("portal:report_activity", kwargs={"pk": running_claim.pk}),
+        {
+            "kind": "job_application",
+            "occurred_on": timezone.localdate().isoformat(),
+            "employer_name": "PT Sinar Jaya",
+            "position": "Operator produksi",
+        },
+    )
+
+    assert response.status_code == 302
+    activity = running_claim.activities.get(kind="job_application")
+    assert activity.employer_name == "PT Sinar Jaya"
+    assert activity.recorded_by == running_claim.participant.user
+    page = worker_client.get(reverse("portal:claim", kwargs={"pk": running_claim.pk}), **EN)
+    assert page.context["benefit"].applications_this_month == 1
+
+
+def test_an_activity_needs_the_company_and_job(worker_client, running_claim):
+    response = worker_client.post(
+        reverse("portal:report_activity", kwargs={"pk": running_claim.pk}),
+        {"kind": "interview", "occurred_on": timezone.localdate().isoformat()},
+    )
+    assert response.context["form"].has_error("employer_name")
+    assert not running_claim.activities.filter(kind="interview").exists()
+
+
+def test_the_month_6_form_records_the_employment_status(worker_client, running_claim):
+    response = worker_client.post(
+        reverse("portal:employment_status", kwargs={"pk": running_claim.pk}),
+        {"employed": "no", "notes": "Masih mencari"},
+    )
+
+    assert response.status_code == 302
+    assert running_claim.activities.filter(kind="employment_status").exists()
+    running_claim.refresh_from_db()
+    assert running_claim.state == "benefit_active"
+
+
+def test_a_new_job_reported_on_the_form_stops_the_benefit(worker_client, running_claim):
+    response = worker_client.post(
+        reverse("portal:employment_status", kwargs={"pk": running_claim.pk}),
+        {"employed": "yes", "employer_name": "PT Baru", "started_on": timezone.localdate()},
+    )
+
+    assert response.status_code == 302
+    running_claim.refresh_from_db()
+    assert running_claim.state == "stopped"
+    page = worker_client.get(reverse("portal:claim", kwargs={"pk": running_claim.pk}), **EN)
+    assert "Your benefit was stopped: you started a new job." in page.text
+
+
+def test_a_new_job_needs_the_employer_and_the_date(worker_client, running_claim):
+    response = worker_client.post(
+        reverse("portal:employment_status", kwargs={"pk": running_claim.pk}), {"employed": "yes"}
+    )
+    assert response.context["form"].has_error("employer_name")
+    assert response.context["form"].has_error("started_on")
+
+
+def test_benefit_pages_of_another_worker_answer_404(client, other_worker, running_claim):
+    client.force_login(other_worker.user)
+    for name in ("portal:report_activity", "portal:employment_status"):
+        url = reverse(name, kwargs={"pk": running_claim.pk})
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"employed": "no"}).status_code == 404
+    assert not running_claim.activities.filter(kind="employment_status").exists()
+
+
+def test_benefit_forms_need_a_running_benefit(worker_client, worker):
+    claim = submitted_claim(worker)
+    url = reverse("portal:report_activity", kwargs={"pk": claim.pk})
+    assert worker_client.get(url).status_code == 404
