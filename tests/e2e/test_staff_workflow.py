@@ -3,6 +3,8 @@ verifies it and recommends approval at 1280 px; the officer cannot reach the app
 own recommendation; the branch supervisor approves it on a phone; the timeline shows each step
 with its actor."""
 
+from pathlib import Path
+
 import pytest
 from django.utils import timezone
 
@@ -13,6 +15,25 @@ from tests.factories import EmployerFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "secret-pass-123"  # tests.factories.UserFactory
+AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+
+
+def accessibility_problems(page) -> list[str]:
+    """Serious or critical axe-core violations on the current page (evaluated through the
+    DevTools protocol, so the page's CSP does not block it)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text())
+    found = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+            .map(v => ({
+                id: v.id, impact: v.impact, targets: v.nodes.map(n => n.target.join(" "))
+            }))"""
+    )
+    return [
+        f"{page.url}: {v['id']} at {v['targets']}"
+        for v in found
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def sign_in(page, base_url, user):
@@ -57,9 +78,11 @@ def test_officer_intake_to_supervisor_approval(
     sign_in(page, base, officer)
     page.click("nav >> text=Claims")
     page.click("text=New claim")
+    problems = accessibility_problems(page)
     page.fill("input[name=q]", worker.nik)
     page.click("#participant-search button[type=submit]")
     page.click(f"text={worker.name}")
+    problems += accessibility_problems(page)
     page.fill("input[name=phk_date]", phk_date().isoformat())
     page.select_option("select[name=reason]", "efficiency")
     page.select_option("select[name=contract_type]", "PKWTT")
@@ -83,6 +106,7 @@ def test_officer_intake_to_supervisor_approval(
     page.click("text=Run eligibility check")
     page.wait_for_selector("#claim-state:has-text('Eligibility checked')")
     assert "Eligible" in page.inner_text("#eligibility-verdict")
+    problems += accessibility_problems(page)
     assert page.locator("#checks li").count() >= 8
     page.check("#recommend-form input[value=approve]")
     page.fill("#recommend-form textarea[name=note]", "Dokumen lengkap, memenuhi syarat.")
@@ -106,11 +130,13 @@ def test_officer_intake_to_supervisor_approval(
     sign_in(phone, base, supervisor)
     phone.goto(f"{base}/claims/?state=awaiting_approval")
     assert no_horizontal_scroll(phone)
+    problems += accessibility_problems(phone)
     phone.click(f"text={claim.number}")
     phone.click("#open-approval")
     assert "Approve" in phone.inner_text("#recommendation")
     assert phone.locator("#checks li").count() >= 8
     assert no_horizontal_scroll(phone)
+    problems += accessibility_problems(phone)
     phone.fill("#approve-form textarea", "Disetujui.")
     phone.click("#approve-form button[type=submit]")
     phone.wait_for_selector("#claim-state:has-text('Approved')")
@@ -137,3 +163,5 @@ def test_officer_intake_to_supervisor_approval(
     ]
     assert steps.count(["document_added", officer_name]) == 2
     assert steps.count(["document_checked", officer_name]) == 2
+    problems += accessibility_problems(phone)
+    assert problems == []
