@@ -7,12 +7,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SIZE ?= small
 
-.PHONY: help venv run serve migrate seed test lint format check browser bench demo-data messages clean
+.PHONY: help venv run serve migrate seed test lint format check browser bench bench-import demo-data messages clean
 
 help:
 	@echo "make run         set up everything (venv, dependencies, database, demo data) and serve http://$(HOST):$(PORT)/"
 	@echo "make test        lint, migration check and the whole test suite (browser tests included)"
 	@echo "make bench       the benchmarks, each with its ratio to a floor measured in the same run"
+	@echo "make bench-import   1,000,000 contribution rows through the import, beside raw COPY"
 	@echo "make demo-data SIZE=small|medium|large   synthetic data at scale"
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -40,6 +41,11 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@# WeasyPrint (the PDF of the monthly report) needs Debian's Pango and HarfBuzz libraries.
+	@ldconfig -p | grep -q libpangoft2-1.0 || { \
+		echo "Installing Pango for WeasyPrint"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; }
 
 lint: venv
 	$(BIN)/ruff check .
@@ -58,6 +64,11 @@ test: venv browser lint check
 
 bench: venv
 	$(BIN)/python -m benchmarks
+
+# One million generated contribution rows through the import path, beside a raw COPY of the
+# same file (PostgreSQL: BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/jkp_bench).
+bench-import: venv
+	$(BIN)/python -m benchmarks import --rows 1000000
 
 demo-data: migrate
 	$(BIN)/python manage.py seed_demo --size $(SIZE)

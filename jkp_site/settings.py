@@ -181,6 +181,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BEAT_SCHEDULE: dict = {}
+# Task modules outside an app's tasks.py (autodiscovery only finds those).
+CELERY_IMPORTS = ["claims.reports"]
 # Benefits (claims.benefits, claims.payments): judge the months every morning, pay on the 1st.
 CELERY_BEAT_SCHEDULE["evaluate-due-instalments"] = {
     "task": "claims.tasks.evaluate_due_instalments_task",
@@ -203,7 +205,9 @@ CACHES = {
 # Integrating systems authenticate with a bearer token each; there are no API sessions, so
 # neither session authentication nor the browsable (cookie-based) renderer is enabled.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["jkp_site.api.authentication.IntegrationTokenAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "jkp_site.api.authentication.IntegrationTokenAuthentication"
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
@@ -273,5 +277,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

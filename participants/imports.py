@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import heapq
 import io
 import re
@@ -32,7 +33,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from claims.benefits import stop_on_reemployment
@@ -46,13 +47,13 @@ MAX_WAGE = 10**12
 EARLIEST_PERIOD = dt.date(2000, 1, 1)
 PROGRESS_EVERY = 20_000
 RESOLVE_CHUNK = 5_000
+NIK_CACHE_SIZE = 50_000
 # stop_on_reemployment filters with IN (...): keep each call well under the parameter limit.
 STOP_CHUNK = 10_000
 
 _NPP = re.compile(r"^\d{8}$")
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_WAGE = re.compile(r"^\d{1,13}$")
 
 
 class ImportFileError(Exception):
@@ -80,8 +81,9 @@ class Outcome:
 # --- step 1: check each row -------------------------------------------------------------------
 
 
-def _check_row(row: list[str], line: int, today: dt.date) -> tuple[tuple | None, list[RowError]]:
-    """The staged tuple (line, nik_index, npp, period, wage, paid_on) or the row's errors."""
+def _check_row(row: list[str], line: int, today: dt.date) -> tuple[str | None, list[RowError]]:
+    """The row as a staged line (tab-separated: line, nik_index, npp, period, wage, paid_on),
+    or None and its errors. Runs once per row of million-row files: kept lean."""
     if len(row) != len(COLUMNS):
         return None, [
             RowError(
@@ -91,33 +93,52 @@ def _check_row(row: list[str], line: int, today: dt.date) -> tuple[tuple | None,
                 % {"expected": len(COLUMNS), "found": len(row)},
             )
         ]
-    nik, npp, period_text, wage_text, paid_text = (cell.strip() for cell in row)
-    errors = []
+    nik, npp, period_text, wage_text, paid_text = row
+    nik_index, nik_problem = _nik_index(nik.strip(), today, translation.get_language())
+    npp = npp.strip()
+    period = _period(period_text.strip(), today)
+    wage_text = wage_text.strip()
+    paid_on = _paid_date(paid_text.strip(), today)
+    # The length bound comes first: int() of thousands of digits is slow, then refused.
+    wage_digits = len(wage_text) <= 13 and wage_text.isascii() and wage_text.isdigit()
+    wage_ok = wage_digits and 0 < int(wage_text) <= MAX_WAGE
+    if nik_problem or not _NPP.match(npp) or period is None or not wage_ok or paid_on is None:
+        errors = []
+        if nik_problem:
+            errors.append(RowError(line, "nik", nik_problem))
+        if not _NPP.match(npp):
+            errors.append(RowError(line, "npp", _("NPP must be 8 digits.")))
+        if period is None:
+            errors.append(
+                RowError(line, "period", _("Period must be a past or current month as YYYY-MM."))
+            )
+        if not wage_ok:
+            errors.append(
+                RowError(line, "wage", _("Wage must be a whole number of Rupiah above 0."))
+            )
+        if paid_on is None:
+            errors.append(
+                RowError(line, "paid_date", _("Paid date must be a past date as YYYY-MM-DD."))
+            )
+        return None, errors
+    return f"{line}\t{nik_index}\t{npp}\t{period}\t{int(wage_text)}\t{paid_on}\n", []
+
+
+# Files list a worker's months together (a backfill holds many per NIK), and the blind index is
+# the costliest step per row: remember the last NIKs seen, within a bound on memory.
+@functools.lru_cache(maxsize=NIK_CACHE_SIZE)
+def _nik_index(nik: str, today: dt.date, language: str | None) -> tuple[str, str]:
+    """(blind index, "") for a valid NIK, ("", reason in `language`) otherwise."""
     try:
         parse_nik(nik, today=today)
     except ValidationError as exc:
-        errors.append(RowError(line, "nik", exc.messages[0]))
-    if not _NPP.match(npp):
-        errors.append(RowError(line, "npp", _("NPP must be 8 digits.")))
-    period = _parse_period(period_text, today)
-    if period is None:
-        errors.append(
-            RowError(line, "period", _("Period must be a past or current month as YYYY-MM."))
-        )
-    wage = int(wage_text) if _WAGE.match(wage_text) else None
-    if wage is None or not 0 < wage <= MAX_WAGE:
-        errors.append(RowError(line, "wage", _("Wage must be a whole number of Rupiah above 0.")))
-    paid_on = _parse_date(paid_text)
-    if paid_on is None or paid_on > today or paid_on < EARLIEST_PERIOD:
-        errors.append(
-            RowError(line, "paid_date", _("Paid date must be a past date as YYYY-MM-DD."))
-        )
-    if errors:
-        return None, errors
-    return (line, Participant.index_for(nik), npp, period, wage, paid_on), []
+        return "", exc.messages[0]
+    return Participant.index_for(nik), ""
 
 
-def _parse_period(text: str, today: dt.date) -> dt.date | None:
+# A file holds a few distinct months and payment dates: parse each text once.
+@functools.lru_cache(maxsize=4096)
+def _period(text: str, today: dt.date) -> dt.date | None:
     match = _PERIOD.match(text)
     if not match or not 1 <= int(match[2]) <= 12:
         return None
@@ -125,14 +146,16 @@ def _parse_period(text: str, today: dt.date) -> dt.date | None:
     return period if EARLIEST_PERIOD <= period <= today else None
 
 
-def _parse_date(text: str) -> dt.date | None:
+@functools.lru_cache(maxsize=4096)
+def _paid_date(text: str, today: dt.date) -> dt.date | None:
     match = _DATE.match(text)
     if not match:
         return None
     try:
-        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        paid_on = dt.date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
         return None
+    return paid_on if EARLIEST_PERIOD <= paid_on <= today else None
 
 
 def _open_text(path: Path) -> io.TextIOWrapper:
@@ -182,8 +205,7 @@ def check_rows(
                 if good is None:
                     errors.extend(bad)
                 else:
-                    line, nik_index, npp, period, wage, paid_on = good
-                    write(f"{line}\t{nik_index}\t{npp}\t{period}\t{wage}\t{paid_on}\n")
+                    write(good)
                 if rows % PROGRESS_EVERY == 0:
                     on_progress(rows)
     except UnicodeDecodeError:

@@ -44,7 +44,8 @@ def mixed_file(tmp_path, first, second) -> Path:
         "3174011704900999,11112222,2026-09,4000000,2026-10-10\n"  # line 6: unknown NIK
         f"{second.nik},99999999,2026-08,5000000,2026-09-10\n"  # line 7: unknown NPP
         "12345,1111,2026-13,-5,yesterday\n"  # line 8: five bad fields
-        f"{second.nik},11112222,2026-10\n",  # line 9: columns missing
+        f"{second.nik},11112222,2026-10\n"  # line 9: columns missing
+        f"{second.nik},11112222,2026-07,{'9' * 5000},2026-08-10\n",  # line 10: huge wage
     )
 
 
@@ -53,8 +54,8 @@ def test_bad_rows_are_reported_and_nothing_is_applied(tmp_path, people):
     outcome, errors = import_contributions(mixed_file(tmp_path, first, second), today=TODAY)
     assert not outcome.applied
     assert ContributionMonth.objects.count() == 0
-    assert outcome.total_rows == 8
-    assert outcome.error_rows == 5
+    assert outcome.total_rows == 9
+    assert outcome.error_rows == 6
     assert [(e.line, e.field) for e in errors] == [
         (5, "period"),
         (6, "nik"),
@@ -65,8 +66,9 @@ def test_bad_rows_are_reported_and_nothing_is_applied(tmp_path, people):
         (8, "wage"),
         (8, "paid_date"),
         (9, "row"),
+        (10, "wage"),
     ]
-    assert "line 3" in errors[0].reason
+    assert errors[0].reason.endswith(" 3.")  # points at the first of the pair, line 3
 
 
 def test_applying_the_valid_rows_then_rerunning_changes_nothing(tmp_path, people):
@@ -165,10 +167,10 @@ def test_job_records_progress_and_a_downloadable_error_report(tmp_path, people, 
     run_import_job_task.delay(job.pk)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.NEEDS_DECISION
-    assert (job.total_rows, job.processed_rows, job.error_rows) == (8, 8, 5)
+    assert (job.total_rows, job.processed_rows, job.error_rows) == (9, 9, 6)
     report = list(csv.reader(io.StringIO(job.errors_file.read().decode())))
     assert report[0] == ["line", "field", "reason"]
-    assert len(report) == 10
+    assert len(report) == 11
     job.apply_valid_rows = True
     job.status = ImportJob.Status.PENDING
     job.save()
@@ -188,7 +190,7 @@ def test_command_exits_non_zero_on_errors_and_writes_the_report(tmp_path, people
             str(report),
         )
     assert exit_info.value.code == 1
-    assert report.read_text().count("\n") == 10
+    assert report.read_text().count("\n") == 11
     assert ContributionMonth.objects.count() == 0
 
 
@@ -216,7 +218,7 @@ def test_admin_upload_runs_the_import_and_shows_its_status(
     assert page.status_code == 200
     assert b"js/imports.js" in page.content
     progress = client.get(f"/admin/participants/importjob/{job.pk}/progress/").json()
-    assert (progress["status"], progress["error_rows"]) == ("needs_decision", 5)
+    assert (progress["status"], progress["error_rows"]) == ("needs_decision", 6)
     report = client.get(f"/admin/participants/importjob/{job.pk}/errors/")
     assert b"line,field,reason" in b"".join(report.streaming_content)
     with django_capture_on_commit_callbacks(execute=True):
