@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from claims.models import CashInstalment, Claim, ClaimState
@@ -43,16 +44,26 @@ def get_benefit_claim_for_user(*, user: User, pk: int) -> Claim:
     return get_object_or_404(benefit_claims_visible_to(user), pk=pk)
 
 
+def _count(model, **filters) -> Subquery:
+    """A correlated COUNT per claim (no join fan-out between activities and instalments)."""
+    rows = (
+        model.objects.filter(claim=OuterRef("pk"), **filters)
+        .order_by()
+        .values("claim")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
 def caseload(*, user: User, state: str = "") -> QuerySet[Claim]:
-    """The counsellor's and officer's list: running benefits first, with activity counts."""
+    """The counsellor's and officer's list, with activity and paid-month counts."""
     qs = benefit_claims_visible_to(user)
     if state in BENEFIT_STATES:
         qs = qs.filter(state=state)
     return qs.annotate(
-        activity_count=Count("activities", distinct=True),
-        paid_count=Count(
-            "instalments", filter=Q(instalments__status=CashInstalment.Status.PAID), distinct=True
-        ),
+        activity_count=_count(JobSeekingActivity),
+        paid_count=_count(CashInstalment, status=CashInstalment.Status.PAID),
     )
 
 

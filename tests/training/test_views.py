@@ -41,11 +41,15 @@ def add_activities(claim, n):
 
 def test_the_counsellor_sees_the_branch_caseload(client, counsellor, claim, other_branch):
     other = benefit_claim(branch=other_branch, decision_date=DECIDED)
+    add_activities(claim, 3)
+    claim.instalments.filter(month__in=[1, 2]).update(status="paid")
     client.force_login(counsellor)
     response = client.get(reverse("training:caseload"))
     assert response.status_code == 200
-    assert claim.number in response.text
     assert other.number not in response.text
+    [row] = response.context["page"].object_list
+    assert (row.number, row.activity_count, row.paid_count) == (claim.number, 3, 2)
+    assert "2/6" in response.text
 
 
 def test_another_branch_gets_404_everywhere(client, outsider, claim, program):
