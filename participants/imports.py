@@ -389,8 +389,12 @@ def import_contributions(
     apply_valid_rows: bool = False,
     today: dt.date | None = None,
     on_progress: Callable[[int], None] = lambda n: None,
+    on_checked: Callable[[], None] = lambda: None,
 ) -> tuple[Outcome, list[RowError]]:
     """Check, resolve and (if clean, or if `apply_valid_rows`) merge one contribution file.
+
+    `on_progress(rows)` is called while rows are being checked, `on_checked()` once before
+    the database work starts.
 
     Returns the outcome and every row error, sorted by line. Raises ImportFileError for a
     file that cannot be read at all; then nothing is applied either.
@@ -403,6 +407,7 @@ def import_contributions(
             total = check_rows(
                 path, staged=staged, errors=check_errors, today=today, on_progress=on_progress
             )
+        on_checked()
         merge = _merge_postgresql if connection.vendor == "postgresql" else _merge_portable
         with transaction.atomic():
             resolve_errors, outcome = merge(
@@ -442,7 +447,12 @@ def run_import_job(job_id: int) -> ImportJob:
     job.refresh_from_db()
     try:
         outcome, errors = import_contributions(
-            path, apply_valid_rows=job.apply_valid_rows, on_progress=progress
+            path,
+            apply_valid_rows=job.apply_valid_rows,
+            on_progress=progress,
+            on_checked=lambda: ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportJob.Status.APPLYING
+            ),
         )
     except ImportFileError as exc:
         job.status = ImportJob.Status.FAILED
