@@ -11,8 +11,10 @@ queue of its own so no other worker can take the task.
 2. The whole worker (its process group) is killed mid-batch; a new worker is started and the
    task is sent again (as the next beat or the head-office button would): the open batch is
    resumed, not duplicated.
-3. Reruns on a finished batch add nothing, and the database refuses a second live payment line
-   for an instalment (the partial unique constraint): removing the constraint fails this test.
+3. Reruns on a finished batch add nothing.
+4. Two runs at once on two pool processes fill one batch, each instalment once.
+5. The database refuses a second live payment line for an instalment (the partial unique
+   constraint): removing the constraint fails this test.
 """
 
 import contextlib
@@ -120,7 +122,7 @@ def database_url() -> str:
 class Worker:
     """A `celery -A jkp_site worker` subprocess in its own process group."""
 
-    def __init__(self, queue: str, log: Path):
+    def __init__(self, queue: str, log: Path, concurrency: int = 1):
         env = {
             **os.environ,
             "DATABASE_URL": database_url(),
@@ -142,7 +144,7 @@ class Worker:
                 "-n",
                 f"{queue}-{uuid.uuid4().hex[:4]}@%h",
                 "--pool=prefork",
-                "--concurrency=1",
+                f"--concurrency={concurrency}",
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
@@ -259,6 +261,17 @@ def test_a_killed_worker_never_pays_twice(branch, tmp_path):
         assert [r.get(timeout=60) for r in again] == [None, None]
         assert PaymentBatch.objects.count() == 2
         assert_each_instalment_once(2 * CLAIMS)
+
+        # 4. Two runs at the same moment on two pool processes share one batch.
+        workers[-1].stop()
+        workers.append(Worker(queue, tmp_path / "worker3.log", concurrency=2))
+        add_payable_month(claims, 3)
+        both = [run_payment_batch_task.apply_async(queue=queue) for _ in range(2)]
+        ids = {r.get(timeout=180) for r in both} - {None}
+        assert len(ids) == 1
+        assert PaymentBatch.objects.get(pk=ids.pop()).lines.count() == CLAIMS
+        assert PaymentBatch.objects.count() == 3
+        assert_each_instalment_once(3 * CLAIMS)
     finally:
         for worker in workers:
             worker.stop()
