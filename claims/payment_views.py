@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from claims import payments
-from claims.models import CashInstalment, InstalmentStatus, PaymentBatch, PaymentLine
+from claims.models import PaymentBatch
 from claims.selectors import get_claim_for_user
 from claims.tasks import run_payment_batch_task
 from jkp_site.core.exceptions import ApplicationError
@@ -37,34 +36,14 @@ class BankAccountForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("Note"), required=False)
 
 
-def _batches():
-    return PaymentBatch.objects.select_related("created_by").annotate(
-        line_count=Count("lines"),
-        total=Sum("lines__amount"),
-        paid_total=Sum("lines__amount", filter=Q(lines__status=PaymentLine.Status.PAID)),
-        pending_count=Count("lines", filter=Q(lines__status=PaymentLine.Status.PENDING)),
-        rejected_count=Count("lines", filter=Q(lines__status=PaymentLine.Status.REJECTED)),
-    )
-
-
 @require_GET
 @login_required
 @permission_required(RUN, raise_exception=True)
 def batch_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(_batches().order_by("-created_at"), 25).get_page(request.GET.get("page"))
-    payable = payments.payable_instalments()
-    return render(
-        request,
-        "payments/batch_list.html",
-        {
-            "page": page,
-            "payable_count": payable.count(),
-            "payable_total": payable.aggregate(total=Sum("amount"))["total"] or 0,
-            "rejected_count": CashInstalment.objects.filter(
-                status=InstalmentStatus.REJECTED
-            ).count(),
-        },
+    page = Paginator(payments.batches_with_totals().order_by("-created_at"), 25).get_page(
+        request.GET.get("page")
     )
+    return render(request, "payments/batch_list.html", {"page": page, **payments.waiting_summary()})
 
 
 @require_POST
@@ -88,10 +67,8 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_detail(request, pk, *, form=None, problems=None, error="", status=200):
-    batch = get_object_or_404(_batches(), pk=pk)
-    lines = Paginator(
-        batch.lines.select_related("instalment__claim__participant").order_by("pk"), 100
-    ).get_page(request.GET.get("page"))
+    batch = get_object_or_404(payments.batches_with_totals(), pk=pk)
+    lines = Paginator(payments.batch_lines(batch), 100).get_page(request.GET.get("page"))
     return render(
         request,
         "payments/batch_detail.html",
@@ -170,9 +147,8 @@ def correct_account(request: HttpRequest, claim_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Bank account corrected."))
             return redirect("training:benefit", pk=claim.pk)
-    rejected = claim.instalments.filter(status=InstalmentStatus.REJECTED).order_by("month")
     return render(
         request,
         "payments/correct_account.html",
-        {"claim": claim, "form": form, "rejected": rejected},
+        {"claim": claim, "form": form, "rejected": payments.rejected_instalments(claim)},
     )

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -63,6 +63,38 @@ class PaymentFileError(ApplicationError):
     def __init__(self, message: str, problems: list[RowProblem]):
         super().__init__(message, code="payment_file_invalid")
         self.problems = problems
+
+
+# --- Reads for the head-office screens ---------------------------------------------------------
+
+
+def batches_with_totals() -> QuerySet[PaymentBatch]:
+    """Batches with their transfer counts and sums (one grouped query)."""
+    return PaymentBatch.objects.select_related("created_by").annotate(
+        line_count=Count("lines"),
+        total=Sum("lines__amount"),
+        paid_total=Sum("lines__amount", filter=Q(lines__status=PaymentLine.Status.PAID)),
+        pending_count=Count("lines", filter=Q(lines__status=PaymentLine.Status.PENDING)),
+        rejected_count=Count("lines", filter=Q(lines__status=PaymentLine.Status.REJECTED)),
+    )
+
+
+def waiting_summary() -> dict[str, int]:
+    """What the next batch would take, and what waits for a corrected account."""
+    payable = payable_instalments().aggregate(n=Count("pk"), total=Sum("amount"))
+    return {
+        "payable_count": payable["n"],
+        "payable_total": payable["total"] or 0,
+        "rejected_count": CashInstalment.objects.filter(status=InstalmentStatus.REJECTED).count(),
+    }
+
+
+def rejected_instalments(claim: Claim) -> QuerySet[CashInstalment]:
+    return claim.instalments.filter(status=InstalmentStatus.REJECTED).order_by("month")
+
+
+def batch_lines(batch: PaymentBatch) -> QuerySet[PaymentLine]:
+    return batch.lines.select_related("instalment__claim").order_by("pk")
 
 
 # --- Gathering --------------------------------------------------------------------------------
