@@ -61,7 +61,7 @@ class ReportFilterForm(forms.Form):
         return month
 
 
-def _filters(request: HttpRequest) -> tuple[ReportFilterForm, dict]:
+def _filters(request: HttpRequest, *, default_month: dt.date) -> tuple[ReportFilterForm, dict]:
     form = ReportFilterForm(request.GET or None)
     chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
     region = chosen.get("region")
@@ -69,7 +69,7 @@ def _filters(request: HttpRequest) -> tuple[ReportFilterForm, dict]:
     return form, {
         "region_id": region.pk if region else None,
         "branch_id": branch.pk if branch else None,
-        "month": reports.month_start(chosen.get("month") or _last_complete_month()),
+        "month": reports.month_start(chosen.get("month") or default_month),
         "months": chosen.get("months") or 12,
     }
 
@@ -77,8 +77,10 @@ def _filters(request: HttpRequest) -> tuple[ReportFilterForm, dict]:
 @login_required
 @permission_required(ClaimPerm.VIEW_REPORT, raise_exception=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The report's figures over time, with charts, for a region or branch, linking to queues."""
-    form, chosen = _filters(request)
+    """The report's figures over time, with charts, for a region or branch, linking to queues.
+
+    By default the series ends with the current month (so far)."""
+    form, chosen = _filters(request, default_month=timezone.localdate())
     scope = {"region_id": chosen["region_id"], "branch_id": chosen["branch_id"]}
     series = reports.figures_over_time(last_month=chosen["month"], months=chosen["months"], **scope)
     labels = [f"{month:%m/%y}" for month, _figures in series]
@@ -139,8 +141,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(ClaimPerm.VIEW_REPORT, raise_exception=True)
 def monthly(request: HttpRequest) -> HttpResponse:
-    """The monthly Kemnaker report for a chosen month, and its XLSX and PDF files."""
-    form, chosen = _filters(request)
+    """The monthly Kemnaker report for a chosen month (default: the last complete one), and its
+    XLSX and PDF files."""
+    form, chosen = _filters(request, default_month=_last_complete_month())
     month = chosen["month"]
     report = reports.monthly_report(month=month)
     files = [

@@ -1,6 +1,7 @@
 """Version 1 of the integration API. Thin views: validate, call one selector or service."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers as drf_serializers
@@ -31,8 +32,20 @@ BODY_ERRORS = {
 
 
 class GrantedAPIView(APIView):
+    """Needs the view's grant; refuses query parameters it does not define, so a misspelt
+    parameter (or a NIK put in the URL) is an error rather than silently ignored."""
+
     permission_classes = [IsAuthenticated, HasGrant]
     required_grant: str
+    query_parameters: frozenset[str] = frozenset()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        unknown = sorted(set(request.query_params) - self.query_parameters)
+        if unknown:
+            raise ValidationError(
+                {unknown[0]: drf_serializers.ErrorDetail(_("Unknown query parameter."), "unknown")}
+            )
 
 
 class EligibilityView(GrantedAPIView):
@@ -169,6 +182,7 @@ class ChangesPagination(CursorPagination):
 class ChangesView(GrantedAPIView, ListAPIView):
     required_grant = Grant.CHANGES_READ
     pagination_class = ChangesPagination
+    query_parameters = frozenset({"since", "cursor", "page_size"})
     serializer_class = serializers.ChangeSerializer
 
     def get_queryset(self):
