@@ -300,6 +300,30 @@ ACTION_LABELS = {
     "complete_benefit": _("Benefit completed"),
     "reassign": _("Reassigned"),
     "take": _("Taken from the queue"),
+    # Benefits and payments (claims.benefits, claims.payments)
+    "instalment_payable": _("Monthly cash payable"),
+    "instalment_not_paid": _("Monthly cash not paid: condition not met"),
+    "instalment_paid": _("Monthly cash paid"),
+    "instalment_rejected": _("Transfer rejected by the bank"),
+    "bank_account_corrected": _("Bank account corrected"),
+    # Labour-market information and training (training.services)
+    "activity_self_assessment": _("Self-assessment done"),
+    "activity_counselling": _("Counselling session recorded"),
+    "activity_vacancy_shared": _("Vacancy shared"),
+    "activity_job_application": _("Job application reported"),
+    "activity_interview": _("Selection test or interview reported"),
+    "activity_employment_status": _("Employment-status form filled in"),
+    "counselling_scheduled": _("Counselling scheduled"),
+    "counselling_done": _("Counselling held"),
+    "counselling_no_show": _("Counselling missed (no-show)"),
+    "counselling_cancelled": _("Counselling cancelled"),
+    "reemployment_reported": _("New job reported"),
+    "training_referred": _("Referred to training"),
+    "training_enrolled": _("Enrolled in training"),
+    "training_attendance": _("Training attendance recorded"),
+    "training_completed": _("Training completed"),
+    "training_declined": _("Training declined"),
+    "training_dropped": _("Training dropped"),
 }
 
 ALL_REASONS: dict[str, Any] = {

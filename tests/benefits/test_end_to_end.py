@@ -25,6 +25,7 @@ from claims.benefits import stop_on_reemployment
 from claims.models import CaseEvent, ClaimState, InstalmentStatus, PaymentLine
 from claims.rules import version_on
 from claims.rules.cash import cash_schedule
+from claims.workflow import ACTION_LABELS
 from participants.models import ContributionMonth
 from tests.claims.conftest import drive, eligible_worker, open_draft
 from tests.factories import EmployerFactory
@@ -225,3 +226,6 @@ def test_one_case_from_approval_to_reemployment(
     ):
         assert action in actions, action
     assert actions[-1] == "stop_benefit"
+    # The case page names every step in words, never by its internal code.
+    unlabelled = {action for action in actions if action not in ACTION_LABELS}
+    assert unlabelled == set()
