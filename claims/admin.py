@@ -18,7 +18,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from claims import selectors, services
-from claims.models import CaseEvent, Claim, Decision, Document
+from claims.models import (
+    CaseEvent,
+    CashInstalment,
+    Claim,
+    Decision,
+    Document,
+    EligibilityResult,
+    PaymentBatch,
+    PaymentLine,
+)
 from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.permissions import ClaimPerm
 from participants.models import Participant
@@ -178,3 +187,64 @@ class DocumentAdmin(BranchScopedAdmin):
             reverse("claims:document_download", args=[obj.pk]),
             obj.original_name,
         )
+
+
+@admin.register(EligibilityResult)
+class EligibilityResultAdmin(BranchScopedAdmin):
+    list_display = [
+        "run_at",
+        "claim",
+        "rule_version",
+        "eligible",
+        "wage_basis",
+        "cash_total",
+        "run_by",
+    ]
+    list_filter = ["eligible", "rule_version", ("claim__branch", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["claim", "run_by"]
+    search_fields = ["claim__number"]
+
+
+@admin.register(CashInstalment)
+class CashInstalmentAdmin(BranchScopedAdmin):
+    list_display = ["claim", "month", "due_date", "percent", "amount", "rule_version", "status"]
+    list_filter = ["status", "rule_version", ("claim__branch", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["claim"]
+    search_fields = ["claim__number"]
+    date_hierarchy = "due_date"
+
+
+class PaymentLineInline(admin.TabularInline):
+    model = PaymentLine
+    fields = ["reference", "instalment", "amount", "bank_name", "account_holder", "status"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PaymentBatch)
+class PaymentBatchAdmin(admin.ModelAdmin):
+    """Head office only: a batch spans every branch. Read-only; runs go through /payments/."""
+
+    list_display = ["reference", "period", "state", "created_by", "exported_at", "reconciled_at"]
+    list_filter = ["state", "period"]
+    search_fields = ["reference"]
+    inlines = [PaymentLineInline]
+
+    def has_module_permission(self, request):
+        return request.user.has_perm(ClaimPerm.RUN_PAYMENT_BATCH)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(ClaimPerm.RUN_PAYMENT_BATCH)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

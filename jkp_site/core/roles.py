@@ -55,6 +55,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "claims.view_document",
         "claims.view_caseevent",
         "claims.view_decision",
+        "claims.view_eligibilityresult",
+        "claims.view_cashinstalment",
         "training.manage_activity",
     ],
     Role.KANTOR_PUSAT: [
@@ -66,6 +68,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "claims.view_document",
         "claims.view_caseevent",
         "claims.view_decision",
+        "claims.view_eligibilityresult",
+        "claims.view_cashinstalment",
     ],
     Role.PENGANTAR_KERJA: [
         "claims.view_claim",
