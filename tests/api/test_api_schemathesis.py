@@ -11,6 +11,7 @@ import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.utils import translation
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -31,7 +32,10 @@ def keep_test_connection():
     # the test's transaction at the end of each request.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    yield
+    # LocaleMiddleware activates the language of each generated Accept-Language header and
+    # leaves it active in this thread: restore it for the tests that follow.
+    with translation.override(translation.get_language()):
+        yield
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 
