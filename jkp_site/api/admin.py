@@ -1,8 +1,19 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from jkp_site.api.models import IntegrationClient
+from jkp_site.api.models import Grant, IntegrationClient
 from jkp_site.api.services import rotate_integration_token
+
+
+class IntegrationClientForm(forms.ModelForm):
+    grants = forms.MultipleChoiceField(
+        label=_("grants"), choices=Grant.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = IntegrationClient
+        fields = ["name", "grants", "branch", "employer", "is_active"]
 
 
 @admin.register(IntegrationClient)
@@ -17,6 +28,7 @@ class IntegrationClientAdmin(admin.ModelAdmin):
     fields = ["name", "grants", "branch", "employer", "is_active", *readonly_fields]
     raw_id_fields = ["employer"]
     actions = ["rotate_token"]
+    form = IntegrationClientForm
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -109,3 +109,20 @@ def test_command_prints_a_working_token(worker, branch):
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     assert api.post(ELIGIBILITY, {"nik": worker.nik}, format="json").status_code == 200
+
+
+def test_admin_edits_grants_from_the_known_list(client, db):
+    from tests.factories import UserFactory
+
+    root = UserFactory(username="root", is_staff=True, is_superuser=True, branch=None)
+    api_client, _token = create_integration_client(name="Core", grants=[Grant.CLAIMS_READ])
+    client.force_login(root)
+    url = f"/admin/api/integrationclient/{api_client.pk}/change/"
+    assert client.get(url).status_code == 200
+    refused = client.post(url, {"name": "Core", "grants": ["root:all"], "is_active": "on"})
+    assert refused.status_code == 200
+    client.post(
+        url, {"name": "Core", "grants": [Grant.CLAIMS_READ, Grant.CHANGES_READ], "is_active": "on"}
+    )
+    api_client.refresh_from_db()
+    assert sorted(api_client.grants) == [Grant.CHANGES_READ, Grant.CLAIMS_READ]
