@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from jkp_site.api import selectors, serializers
 from jkp_site.api.models import Grant
+from jkp_site.api.parsers import SafeJSONParser
 from jkp_site.api.permissions import HasGrant
 from jkp_site.api.services import receive_phk_report
 
@@ -36,6 +37,7 @@ class GrantedAPIView(APIView):
     parameter (or a NIK put in the URL) is an error rather than silently ignored."""
 
     permission_classes = [IsAuthenticated, HasGrant]
+    parser_classes = [SafeJSONParser]
     required_grant: str
     query_parameters: frozenset[str] = frozenset()
 

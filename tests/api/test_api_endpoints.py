@@ -121,6 +121,12 @@ def test_malformed_json_is_400_not_500(issue_token):
     assert response.json()["error"]["code"] == "parse_error"
     huge = api.post(ELIGIBILITY, b'{"nik": 1' + b"0" * 5000 + b"}", content_type="application/json")
     assert huge.status_code == 400
+    deep = api.post(ELIGIBILITY, b"[" * 100_000 + b"]" * 100_000, content_type="application/json")
+    assert deep.status_code == 400
+    assert deep.json()["error"]["code"] == "parse_error"
+    for body in (b'{"nik": NaN}', b"\xff\xfe", b'{"nik": "31740117\\u0000"}'):
+        response = api.post(ELIGIBILITY, body, content_type="application/json")
+        assert response.status_code == 400, body
 
 
 def test_non_json_body_is_415(issue_token):
