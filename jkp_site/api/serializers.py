@@ -217,7 +217,23 @@ class ChangeSerializer(serializers.Serializer):
     occurred_at = serializers.DateTimeField(source="created_at")
 
 
+class BoundedDateTimeField(serializers.DateTimeField):
+    """A timestamp between the years 1900 and 9998.
+
+    At the edges of the calendar, moving a time between zones (into Asia/Jakarta, or to UTC
+    for the database) overflows Python's datetime, which DRF's field lets escape as a server
+    error; no real timestamp lies there.
+    """
+
+    def to_internal_value(self, value):
+        try:
+            parsed = super().to_internal_value(value)
+        except OverflowError:
+            self.fail("overflow")
+        if not 1900 <= parsed.year <= 9998:
+            self.fail("overflow")
+        return parsed
+
+
 class ChangesQuerySerializer(serializers.Serializer):
-    since = serializers.DateTimeField(
-        help_text="ISO 8601 timestamp; only changes after it are listed."
-    )
+    since = BoundedDateTimeField(help_text="ISO 8601 timestamp; only changes after it are listed.")

@@ -253,7 +253,16 @@ def test_changes_since_a_timestamp_follow_the_cursor(issue_token, worker, employ
 
 
 @pytest.mark.parametrize(
-    "query", ["", "?since=yesterday", "?since=2026-01-01T00:00:00Z&cursor=garbage"]
+    "query",
+    [
+        "",
+        "?since=yesterday",
+        "?since=2026-01-01T00:00:00Z&cursor=garbage",
+        "?since=0001-01-01T00:00:00",
+        "?since=0001-01-01T00:00:00%2B01:00",
+        "?since=9999-12-31T23:59:59-14:00",
+        "?since=2026-01-01T00:00:00Z&page_size=99999999999999999999",
+    ],
 )
 def test_changes_bad_query_is_a_structured_error(issue_token, query):
     response = issue_token([Grant.CHANGES_READ]).get(f"/api/v1/changes/{query}")
