@@ -242,3 +242,36 @@ def test_report_screens_need_the_report_permission(client, officer, supervisor, 
     for user in (officer, supervisor):
         client.force_login(user)
         assert client.get(url).status_code == 403
+
+
+def test_dashboard_queries_do_not_grow_with_the_claims(client, head_office, seeded, branch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(head_office)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/reports/", {"month": "2026-10", "months": "6"}).status_code == 200
+        return len(queries)
+
+    before = count()
+    employer = EmployerFactory(branch=branch)
+    for number in range(20):
+        participant = ParticipantFactory()
+        with time_machine.travel(at("2026-10-07"), tick=False):
+            claim = Claim.objects.create(
+                number=f"JKP-2026-9{number:05d}",
+                participant=participant,
+                termination=Termination.objects.create(
+                    participant=participant,
+                    employer=employer,
+                    phk_date=dt.date(2026, 9, 1),
+                    reason="efficiency",
+                    contract_type="PKWTT",
+                ),
+                branch=branch,
+                state="submitted",
+            )
+            CaseEvent.objects.create(claim=claim, action="submit", to_state="submitted")
+    assert count() == before
