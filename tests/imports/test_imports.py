@@ -235,3 +235,24 @@ def test_supervisors_cannot_reach_the_import_pages(client, supervisor, tmp_path,
     client.force_login(supervisor)
     assert client.get("/admin/participants/importjob/add/").status_code == 403
     assert client.get(f"/admin/participants/importjob/{job.pk}/progress/").status_code == 403
+
+
+@pytest.mark.postgres
+def test_postgresql_merges_with_copy_and_one_insert(tmp_path, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _employer, _new, first, second = people
+    path = write(
+        tmp_path,
+        f"{first.nik},11112222,2026-08,4000000,2026-09-10\n"
+        f"{second.nik},11112222,2026-08,5000000,2026-09-10\n",
+    )
+    with CaptureQueriesContext(connection) as queries:
+        outcome, _ = import_contributions(path, today=TODAY)
+    statements = [q["sql"] for q in queries.captured_queries]
+    inserts = [s for s in statements if "INSERT INTO participants_contributionmonth" in s]
+    assert outcome.inserted_rows == 2
+    assert len(inserts) == 1
+    assert "ON CONFLICT (participant_id, period) DO NOTHING" in inserts[0]
+    assert any(s.startswith("CREATE TEMPORARY TABLE import_staging") for s in statements)
