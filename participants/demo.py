@@ -150,6 +150,7 @@ def seed(*, today: dt.date | None = None, size: str = "small", stdout=None) -> N
     phk = phk_date_for(today)
     for serial, worker in enumerate(WORKERS, start=1):
         _worker(worker, serial, employers[worker.npp], phk)
+    _demo_training_catalogue()
     _demo_claims(phk)
 
     extra = {"small": 0, "medium": 200, "large": 5000}.get(size, 0)
@@ -264,7 +265,7 @@ DEMO_CLAIMS = [
     ("11000000004", "submitted", "contract_early_end", "petugas1", "kepala1"),
     ("11000000005", "draft", "resign_voluntary", "petugas1", "kepala1"),
     ("21000000002", "verifying", "efficiency", "petugas2", "kepala2"),
-    ("21000000003", "approved", "contract_early_end", "petugas2", "kepala2"),
+    ("21000000003", "benefit_active", "contract_early_end", "petugas2", "kepala2"),
 ]
 DEMO_PDF = b"%PDF-1.4\n% JKP demo document\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -321,5 +322,56 @@ def _demo_claims(phk: dt.date) -> None:
                 recommendation="approve" if result.eligible else "reject",
                 reason_code="" if result.eligible else "not_eligible",
             )
-        if state == "approved":
+        if state in ("approved", "benefit_active"):
             services.approve_claim(claim_id=claim.pk, acting_user=supervisor)
+        if state == "benefit_active":
+            _demo_running_benefit(claim, counsellor=User.objects.get(username="konselor2"))
+
+
+# Providers named after real kinds of institute: a government BLK, a private LPK and a
+# company academy; costs within the Rp2,400,000 cap of PMK 26/2025.
+TRAINING_CATALOGUE = [
+    ("BLK Serang", "BLK", "government", "Serang", [
+        ("Las listrik SMAW", "Welder SMAW level 1", 160, 2_000_000),
+        ("Operator forklift", "Forklift operator (SIO)", 80, 1_500_000),
+    ]),
+    ("LPK Digital Nusantara", "LPK", "private", "Jakarta", [
+        ("Pemasaran digital", "Digital marketing", 120, 2_400_000),
+        ("Administrasi perkantoran", "Office administration", 96, 1_200_000),
+    ]),
+    ("Akademi Baja Krakatau", "LPK", "company", "Cilegon", [
+        ("Teknisi perawatan mesin", "Machine maintenance technician", 200, 2_400_000),
+    ]),
+]  # fmt: skip
+
+
+def _demo_training_catalogue() -> None:
+    from training.models import TrainingProgram, TrainingProvider
+
+    for name, kind, ownership, city, programs in TRAINING_CATALOGUE:
+        provider, _ = TrainingProvider.objects.get_or_create(
+            name=name, defaults={"kind": kind, "ownership": ownership, "city": city}
+        )
+        for title, competency, hours, cost in programs:
+            TrainingProgram.objects.get_or_create(
+                provider=provider,
+                title=title,
+                defaults={"competency": competency, "duration_hours": hours, "cost": cost},
+            )
+
+
+def _demo_running_benefit(claim, *, counsellor: User) -> None:
+    """The approved demo case starts its benefit: self-assessment done, referred to training."""
+    from training import services as training_services
+    from training.models import JobSeekingActivity, TrainingProgram
+
+    training_services.record_activity(
+        claim_id=claim.pk,
+        acting_user=counsellor,
+        kind=JobSeekingActivity.Kind.SELF_ASSESSMENT,
+        occurred_on=timezone.localdate(),
+    )
+    program = TrainingProgram.objects.get(title="Las listrik SMAW")
+    training_services.refer_to_training(
+        claim_id=claim.pk, program_id=program.pk, acting_user=counsellor
+    )

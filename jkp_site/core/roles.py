@@ -65,6 +65,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "claims.view_all_branches",
         "claims.run_payment_batch",
         "claims.view_report",
+        "participants.add_importjob",
+        "participants.view_importjob",
+        "api.view_integrationclient",
         "claims.view_document",
         "claims.view_caseevent",
         "claims.view_decision",
@@ -99,5 +102,9 @@ def sync_roles() -> None:
 
 
 def sync_roles_after_migrate(sender, **kwargs) -> None:
-    if sender.label == "training":  # the last of our apps: every permission exists by now
+    from django.apps import apps
+
+    # post_migrate is sent once per app, in INSTALLED_APPS order, each time after Django has
+    # created that app's permissions: at the last app every permission exists.
+    if sender is list(apps.get_app_configs())[-1]:
         sync_roles()

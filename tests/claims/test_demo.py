@@ -13,6 +13,8 @@ def test_demo_claims_in_several_states_and_idempotent():
     demo.seed()
     states = dict(Claim.objects.values_list("participant__kpj_number", "state"))
     assert states == {kpj: state for kpj, state, *_rest in demo.DEMO_CLAIMS}
-    approved = Claim.objects.get(state="approved")
-    assert approved.instalments.count() == 6
-    assert approved.events.filter(action="approve", actor__username="kepala2").exists()
+    running = Claim.objects.get(state="benefit_active")
+    assert running.instalments.count() == 6
+    assert running.events.filter(action="approve", actor__username="kepala2").exists()
+    assert running.activities.filter(kind="self_assessment").exists()
+    assert running.training_referrals.filter(program__title="Las listrik SMAW").exists()

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from participants import demo
 
@@ -21,7 +22,10 @@ class Command(BaseCommand):
     def handle(self, *args, size, force, **options):
         if not settings.DEBUG and not force:
             raise CommandError("Demo logins are only created with DEBUG on (or --force).")
-        demo.seed(size=size, stdout=self.stdout)
+        # The demo workers' addresses are fictitious: their notification e-mails are kept in
+        # memory instead of filling the console on every `make run`.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            demo.seed(size=size, stdout=self.stdout)
         self.stdout.write(
             f"Demo logins (password {demo.DEMO_PASSWORD}): "
             "petugas1/petugas2, kepala1/kepala2, konselor1/konselor2, pusat1, admin, "
