@@ -389,7 +389,6 @@ def notifications(participant: Participant, *, limit: int = 50) -> list[Notifica
 class Benefit:
     """The worker's side of a running (or finished) benefit: this month's activity and training."""
 
-    month_start: dt.date
     applications_this_month: int
     interviews_this_month: int
     activities: list[JobSeekingActivity]
@@ -420,7 +419,6 @@ def benefit_of(claim: Claim) -> Benefit | None:
     this_month = [a for a in activities if a.occurred_on >= month_start]
     kinds = JobSeekingActivity.Kind
     return Benefit(
-        month_start=month_start,
         applications_this_month=sum(1 for a in this_month if a.kind == kinds.JOB_APPLICATION),
         interviews_this_month=sum(1 for a in this_month if a.kind == kinds.INTERVIEW),
         activities=activities,
