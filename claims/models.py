@@ -394,6 +394,24 @@ class InstalmentStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled (benefit stopped)")
 
 
+class EventNotification(models.Model):
+    """The e-mail sent to the worker about one case event: at most one per event, so a rerun
+    of the notification task (a retry, a redelivered message) sends nothing twice."""
+
+    event = models.OneToOneField(CaseEvent, on_delete=models.PROTECT, related_name="notification")
+    recipient = models.EmailField()
+    subject = models.CharField(max_length=255)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return f"{self.event_id} -> {self.recipient}"
+
+
 class CashInstalment(BaseModel):
     """One monthly cash payment of a claim (month 1..6), with the rule version that priced it."""
 

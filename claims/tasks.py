@@ -3,58 +3,39 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import send_mail
-from django.utils import translation
-from django.utils.translation import gettext
+from django.db import transaction
+from django.utils import timezone
 
-from claims.models import CaseEvent, ClaimState
-
-# The worker hears about the steps that change what they should expect.
-NOTIFIED_STATES = frozenset(
-    {
-        ClaimState.SUBMITTED,
-        ClaimState.DRAFT,  # returned to the worker for documents
-        ClaimState.APPROVED,
-        ClaimState.REJECTED,
-        ClaimState.AWAITING_APPROVAL,
-        ClaimState.STOPPED,
-        ClaimState.COMPLETED,
-        ClaimState.WITHDRAWN,
-    }
-)
-SENT_MARK_SECONDS = 60 * 60 * 24 * 30
+from claims.models import CaseEvent, EventNotification
+from participants.portal.services import worker_email
 
 
 @shared_task
 def notify_case_event_task(event_id: int) -> bool:
-    """E-mail the worker about a state change. Safe to run twice: the first run marks the event
-    as sent (an atomic cache ``add``, SETNX on Redis) and a rerun finds the mark and stops."""
+    """E-mail the worker about a case event that concerns them, in the portal's words.
+
+    Safe to run twice: the delivery row (one per event) is locked while the mail goes out and
+    marked sent in the same transaction, so a rerun or a concurrent duplicate finds it sent.
+    A failure to send rolls the row back and the task can simply be retried.
+    """
     event = CaseEvent.objects.select_related("claim__participant").filter(pk=event_id).first()
-    if event is None or event.to_state not in NOTIFIED_STATES or event.to_state == event.from_state:
+    if event is None or not event.claim.participant.email:
         return False
-    participant = event.claim.participant
-    if not participant.email:
+    message = worker_email(event)
+    if message is None:
         return False
-    # The creation time in the key keeps a reused id (a restored database) from looking sent.
-    mark = f"claims:notified:{event_id}:{event.created_at.timestamp()}"
-    if not cache.add(mark, 1, SENT_MARK_SECONDS):
-        return False
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = gettext("JKP claim %(number)s: %(state)s") % {
-            "number": event.claim.number,
-            "state": ClaimState(event.to_state).label,
-        }
-        body = gettext(
-            "Dear %(name)s,\n\nYour JKP claim %(number)s is now: %(state)s.\n"
-            "You can follow it on the JKP portal or at your BPJS Ketenagakerjaan branch.\n"
-        ) % {
-            "name": participant.name,
-            "number": event.claim.number,
-            "state": ClaimState(event.to_state).label,
-        }
-    send_mail(subject, body, None, [participant.email])
+    subject, body = message
+    with transaction.atomic():
+        delivery, _created = EventNotification.objects.select_for_update().get_or_create(
+            event=event,
+            defaults={"recipient": event.claim.participant.email, "subject": subject[:255]},
+        )
+        if delivery.sent_at is not None:
+            return False
+        send_mail(subject, body, None, [delivery.recipient])
+        delivery.sent_at = timezone.now()
+        delivery.save(update_fields=["sent_at"])
     return True
 
 
