@@ -8,7 +8,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims.models import CaseEvent, EventNotification
-from participants.portal.services import worker_email
 
 
 @shared_task
@@ -19,6 +18,10 @@ def notify_case_event_task(event_id: int) -> bool:
     marked sent in the same transaction, so a rerun or a concurrent duplicate finds it sent.
     A failure to send rolls the row back and the task can simply be retried.
     """
+    # The portal sits on top of the claims services, which import this module through the
+    # workflow: imported here, not at the top, so that chain never loops back on itself.
+    from participants.portal.services import worker_email
+
     event = CaseEvent.objects.select_related("claim__participant").filter(pk=event_id).first()
     if event is None or not event.claim.participant.email:
         return False

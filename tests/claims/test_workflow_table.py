@@ -4,7 +4,7 @@ here by hand (not read from the table it checks)."""
 import pytest
 
 from claims import workflow
-from claims.models import ClaimState
+from claims.models import CaseEvent, ClaimState
 from claims.workflow import InvalidTransition
 from jkp_site.core.roles import Role
 from tests.claims.conftest import bare_claim
@@ -186,3 +186,16 @@ def test_case_events_are_append_only(participant, employer, officer):
         event.delete()
     with pytest.raises(TypeError):
         claim.events.all().update(note="x")
+
+
+def test_the_database_refuses_to_edit_an_event_even_by_raw_sql(participant, employer, officer):
+    from django.db import DatabaseError, connection, transaction
+
+    claim = bare_claim(participant, employer, S.SUBMITTED)
+    event = workflow.record_event(claim, actor=officer, action="take")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE claims_caseevent SET note = 'changed' WHERE id = %s", [event.pk])
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM claims_caseevent WHERE id = %s", [event.pk])
+    assert CaseEvent.objects.get(pk=event.pk).note == ""
