@@ -319,6 +319,7 @@ ACTION_LABELS = {
     "counselling_cancelled": _("Counselling cancelled"),
     "reemployment_reported": _("New job reported"),
     "training_referred": _("Referred to training"),
+    "training_accepted": _("Training offer accepted by the worker"),
     "training_enrolled": _("Enrolled in training"),
     "training_attendance": _("Training attendance recorded"),
     "training_completed": _("Training completed"),

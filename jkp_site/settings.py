@@ -240,6 +240,8 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="JKP <noreply@jkp.invalid>")
+# The public address of the site, for links in e-mails (read outside any request).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Security -------------------------------------------------------------------------------
 # No page loads anything from another origin: every asset is vendored under static/.

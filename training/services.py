@@ -482,3 +482,47 @@ def end_training_referral(
         data={"referral": referral.pk},
     )
     return referral
+
+
+@transaction.atomic
+def accept_training_referral(*, referral_id: int, acting_user: User) -> TrainingReferral:
+    """The worker accepts the training offered to them, from the portal (referred -> accepted).
+
+    Only the worker whose claim it is may accept, and only while the benefit runs: staff
+    record enrolment, attendance and the end of a referral, but the acceptance is the
+    worker's own word. Raises PermissionDeniedError for anyone else, ApplicationError when
+    the referral is no longer an open offer.
+    """
+    referral = (
+        TrainingReferral.objects.select_for_update(of=("self",))
+        .select_related("claim__participant", "program__provider")
+        .get(pk=referral_id)
+    )
+    claim = referral.claim
+    if not (acting_user.is_active and is_owner(acting_user, claim)):
+        raise PermissionDeniedError(gettext("Only the worker can accept this training."))
+    if claim.state not in RUNNING:
+        raise ApplicationError(
+            gettext("This claim has no running benefit (it is %(state)s).")
+            % {"state": claim.get_state_display()},
+            code="wrong_state",
+        )
+    if referral.state != TrainingReferral.State.REFERRED:
+        raise ApplicationError(
+            gettext("This training offer is %(state)s; it can no longer be accepted.")
+            % {"state": referral.get_state_display()},
+            code="wrong_state",
+        )
+    referral.state = TrainingReferral.State.ACCEPTED
+    referral.save(update_fields=["state", "updated_at"])
+    record_event(
+        claim,
+        actor=acting_user,
+        action="training_accepted",
+        data={
+            "referral": referral.pk,
+            "program": referral.program.title,
+            "provider": referral.program.provider.name,
+        },
+    )
+    return referral

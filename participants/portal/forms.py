@@ -264,9 +264,10 @@ class EmploymentStatusForm(forms.Form):
 
 
 class PortalAuthenticationForm(AuthenticationForm):
-    """Sign-in with the KPJ number, the user name every activated account gets."""
+    """Sign-in with the KPJ number, the user name every activated account gets (accounts made
+    by the branch or the demo data, such as peserta1, have a plain user name instead)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = _("KPJ number")
+        self.fields["username"].label = _("KPJ number or user name")
         self.fields["username"].widget.attrs.update({"autocomplete": "username"})

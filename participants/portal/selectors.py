@@ -65,6 +65,14 @@ def get_instalment_for_worker(*, participant: Participant, pk: int) -> CashInsta
     )
 
 
+def get_referral_for_worker(*, participant: Participant, pk: int) -> TrainingReferral:
+    """A training referral on one of the worker's own claims; anyone else's answers 404."""
+    return get_object_or_404(
+        TrainingReferral.objects.filter(claim__participant=participant).select_related("claim"),
+        pk=pk,
+    )
+
+
 def open_draft(participant: Participant) -> Claim | None:
     """The worker's draft claim filed in the portal, if any (one at a time)."""
     return (

@@ -2,7 +2,8 @@
 
 Everything a worker does to a claim or a benefit goes through the workflow services
 (claims.services) and the benefit services (training.services); this module only owns the
-portal account itself and the e-mails it sends.
+portal account itself, the e-mails it sends, and steps where the portal joins two workflow
+services into one act of the worker (signing the KAPK and sending the claim).
 """
 
 import datetime as dt
@@ -18,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from claims.models import CaseEvent
+from claims.models import CaseEvent, Claim
 from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.models import User
 from jkp_site.core.roles import Role
@@ -136,6 +137,26 @@ def send_email_confirmation(*, user: User, email: str, link_for: Callable[[str],
     )
 
 
+def absolute_url(path: str) -> str:
+    """`path` on the site's public address (settings.SITE_URL): e-mails are read outside the
+    site, where a relative link leads nowhere."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
+@transaction.atomic
+def sign_kapk_and_submit(*, claim_id: int, acting_user: User) -> Claim:
+    """The review step's one button: sign the KAPK and send the draft to the branch.
+
+    One transaction, so a refused submission (say, a missing PHK proof) does not leave a
+    signed KAPK on a draft the worker thinks they have not signed yet. Raises whatever
+    ApplicationError the workflow services raise.
+    """
+    from claims import services as claim_services  # claims.tasks imports this module
+
+    claim_services.update_draft(claim_id=claim_id, acting_user=acting_user, kapk_signed=True)
+    return claim_services.submit_claim(claim_id=claim_id, acting_user=acting_user)
+
+
 class InvalidEmailLinkError(ApplicationError):
     def __init__(self) -> None:
         super().__init__(
@@ -184,7 +205,7 @@ def worker_email(event: CaseEvent) -> tuple[str, str] | None:
                 "name": claim.participant.name,
                 "number": claim.number,
                 "message": message_for(event),
-                "link": reverse("portal:claim", kwargs={"pk": claim.pk}),
+                "link": absolute_url(reverse("portal:claim", kwargs={"pk": claim.pk})),
             },
         )
     return subject, body

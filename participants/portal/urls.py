@@ -20,6 +20,7 @@ urlpatterns = [
     path("claims/<int:pk>/withdraw/", views.claim_withdraw, name="claim_withdraw"),
     path("claims/<int:pk>/activity/", views.report_activity, name="report_activity"),
     path("claims/<int:pk>/employment-status/", views.employment_status, name="employment_status"),
+    path("training/<int:pk>/accept/", views.accept_training, name="accept_training"),
     path("documents/<int:pk>/", views.document_download, name="document"),
     path("instalments/<int:pk>/", views.instalment_detail, name="instalment"),
 ]

@@ -371,10 +371,7 @@ def _step_review(request, participant, claim):
     form = KapkForm(_posted(request), initial={"kapk_signed": claim.kapk_signed_at is not None})
     if request.method == "POST" and form.is_valid():
         try:
-            claim_services.update_draft(
-                claim_id=claim.pk, acting_user=request.user, kapk_signed=True
-            )
-            claim_services.submit_claim(claim_id=claim.pk, acting_user=request.user)
+            services.sign_kapk_and_submit(claim_id=claim.pk, acting_user=request.user)
         except ApplicationError as exc:
             _apply_errors(form, exc)
         else:
@@ -536,6 +533,24 @@ def report_activity(request: HttpRequest, participant, pk: int) -> HttpResponse:
             messages.success(request, _("Thank you: your activity is recorded."))
             return redirect("portal:claim", pk=claim.pk)
     return render(request, "portal/activity_form.html", {"claim": claim, "form": form})
+
+
+@worker_required
+@require_POST
+def accept_training(request: HttpRequest, participant, pk: int) -> HttpResponse:
+    """The worker says yes to a training offer; the branch then arranges the enrolment."""
+    referral = selectors.get_referral_for_worker(participant=participant, pk=pk)
+    try:
+        training_services.accept_training_referral(
+            referral_id=referral.pk, acting_user=request.user
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Thank you: you accepted the training. The branch will arrange your place.")
+        )
+    return redirect("portal:claim", pk=referral.claim_id)
 
 
 @worker_required

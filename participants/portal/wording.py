@@ -207,6 +207,11 @@ def _benefit_message(event: CaseEvent, note: str) -> WorkerMessage | None:
             "info",
             True,
         ),
+        "training_accepted": (
+            _("You accepted the training %(program)s at %(provider)s."),
+            "success",
+            False,
+        ),
         "training_enrolled": (
             _("You are enrolled in the training at %(provider)s."),
             "success",

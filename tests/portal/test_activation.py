@@ -241,6 +241,14 @@ def test_worker_signs_in_with_the_kpj_number(client, person):
     assert response["Location"] == reverse("portal:home")
 
 
+def test_the_sign_in_label_admits_a_plain_user_name(client):
+    """Accounts made by the branch (and the demo peserta1/peserta2) sign in with a user name."""
+    response = client.get(reverse("portal:login"), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.context["form"].fields["username"].label == "KPJ number or user name"
+    assert "KPJ number or user name" in response.text
+
+
 def test_portal_sign_in_is_locked_after_repeated_failures(client, person):
     activate(client, form(person))
     client.logout()

@@ -154,3 +154,34 @@ def test_benefit_forms_need_a_running_benefit(worker_client, worker):
     claim = submitted_claim(worker)
     url = reverse("portal:report_activity", kwargs={"pk": claim.pk})
     assert worker_client.get(url).status_code == 404
+
+
+def test_the_worker_accepts_the_training_offer_from_the_portal(
+    worker_client, running_claim, referral
+):
+    url = reverse("portal:accept_training", kwargs={"pk": referral.pk})
+    page = worker_client.get(reverse("portal:claim", kwargs={"pk": running_claim.pk}), **EN)
+    assert f'action="{url}"' in page.text
+    assert worker_client.get(url).status_code == 405
+
+    response = worker_client.post(url, **EN)
+
+    assert response["Location"] == reverse("portal:claim", kwargs={"pk": running_claim.pk})
+    referral.refresh_from_db()
+    assert referral.state == "accepted"
+    page = worker_client.get(response["Location"], **EN)
+    titles = [entry.message.title for entry in page.context["timeline"] if entry.message]
+    assert "You accepted the training Operator Mesin Jahit at BLK Cengkareng." in titles
+    assert f'action="{url}"' not in page.text  # nothing left to accept
+
+
+def test_another_worker_guessing_the_accept_address_gets_404(
+    client, other_worker, running_claim, referral
+):
+    client.force_login(other_worker.user)
+
+    response = client.post(reverse("portal:accept_training", kwargs={"pk": referral.pk}))
+
+    assert response.status_code == 404
+    referral.refresh_from_db()
+    assert referral.state == "referred"

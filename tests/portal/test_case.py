@@ -219,3 +219,13 @@ def test_worker_email_uses_the_portal_words_and_skips_internal_steps(
     assert claim.number in subject
     assert "Your claim was approved. Your JKP benefit will start." in body
     assert f"/portal/claims/{claim.pk}/" in body
+
+
+def test_worker_email_links_to_the_site_address(worker, officer, supervisor, settings):
+    """Read in a mail client, a link is only useful with the site's public address in it."""
+    settings.SITE_URL = "https://jkp.example.invalid/"
+    claim = submitted_claim(worker)
+
+    _subject, body = worker_email(claim.events.get(action="submit"))
+
+    assert f"https://jkp.example.invalid/portal/claims/{claim.pk}/" in body

@@ -148,6 +148,19 @@ def test_the_workflow_refuses_an_incomplete_claim_with_its_reasons(worker_client
     assert errors
 
 
+def test_a_refused_submission_leaves_the_kapk_unsigned(worker_client, worker):
+    """Signing and sending are one act: when the branch cannot take the claim yet (no PHK
+    proof), the worker has not signed anything either."""
+    start(worker_client)
+    claim = Claim.objects.get(participant=worker)
+
+    worker_client.post(step(claim, "review"), {"kapk_signed": "on"})
+
+    claim = Claim.objects.get(pk=claim.pk)
+    assert (claim.state, claim.kapk_signed_at) == (Claim.State.DRAFT, None)
+    assert not claim.events.filter(action="update_draft").exists()
+
+
 def test_a_worker_without_an_employer_is_told_so(client, db):
     from jkp_site.core.roles import Role
     from tests.factories import ParticipantFactory, UserFactory

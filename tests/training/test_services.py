@@ -269,3 +269,59 @@ def test_the_worker_reports_their_own_activity_but_not_anothers(active, branch):
         services.schedule_counselling(
             claim_id=active.pk, acting_user=worker, occurred_on=dt.date(2025, 4, 9)
         )
+
+
+def test_only_the_worker_whose_claim_it_is_accepts_a_training_offer(
+    active, program, branch, officer, counsellor
+):
+    from claims.workflow import action_label
+    from jkp_site.core.roles import Role
+    from tests.factories import UserFactory
+
+    worker = UserFactory(username="pekerja_t", branch=None, role=Role.PESERTA)
+    active.participant.user = worker
+    active.participant.save(update_fields=["user"])
+    stranger = UserFactory(username="pekerja_u", branch=None, role=Role.PESERTA)
+    referral = services.refer_to_training(
+        claim_id=active.pk, program_id=program.pk, acting_user=officer
+    )
+
+    for user in (stranger, counsellor):
+        with pytest.raises(PermissionDeniedError):
+            services.accept_training_referral(referral_id=referral.pk, acting_user=user)
+    assert TrainingReferral.objects.get(pk=referral.pk).state == TrainingReferral.State.REFERRED
+
+    accepted = services.accept_training_referral(referral_id=referral.pk, acting_user=worker)
+
+    assert accepted.state == TrainingReferral.State.ACCEPTED
+    event = CaseEvent.objects.filter(claim=active).latest("pk")
+    assert (event.action, event.actor, event.data["program"]) == (
+        "training_accepted",
+        worker,
+        "Operator forklift",
+    )
+    assert action_label("training_accepted") == "Training offer accepted by the worker"
+    with pytest.raises(ApplicationError, match="can no longer be accepted"):
+        services.accept_training_referral(referral_id=referral.pk, acting_user=worker)
+    # The branch takes it on from there: an accepted offer is enrolled as before.
+    enrolled = services.enrol_in_training(
+        referral_id=referral.pk, acting_user=counsellor, enrolled_on=dt.date(2025, 4, 2)
+    )
+    assert enrolled.state == TrainingReferral.State.ENROLLED
+
+
+def test_an_offer_on_a_stopped_benefit_cannot_be_accepted(active, program, officer):
+    from jkp_site.core.roles import Role
+    from tests.factories import UserFactory
+
+    worker = UserFactory(username="pekerja_v", branch=None, role=Role.PESERTA)
+    active.participant.user = worker
+    active.participant.save(update_fields=["user"])
+    referral = services.refer_to_training(
+        claim_id=active.pk, program_id=program.pk, acting_user=officer
+    )
+    type(active).objects.filter(pk=active.pk).update(state=ClaimState.STOPPED)
+
+    with pytest.raises(ApplicationError, match="no running benefit"):
+        services.accept_training_referral(referral_id=referral.pk, acting_user=worker)
+    assert TrainingReferral.objects.get(pk=referral.pk).state == TrainingReferral.State.REFERRED
