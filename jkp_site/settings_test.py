@@ -19,3 +19,6 @@ AXES_FAILURE_LIMIT = 5
 # Serve static files from the app folders as in development: no collectstatic before tests.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Live-server request threads must not keep their connections open past the request: a
+# persistent one would hold the test database open when pytest-django drops it.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
