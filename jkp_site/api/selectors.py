@@ -9,6 +9,7 @@ import datetime as dt
 from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from claims.models import CaseEvent, CashInstalment, Claim, ClaimState, Termination
 from claims.rules import NoRuleVersionError, ScenarioError, evaluate, parse_scenario
@@ -143,7 +144,7 @@ def evaluation_for(*, participant: Participant, request: dict) -> dict | None:
     employer = _last_employer(participant)
     if employer is None:
         raise ApplicationError(
-            "No employer is known for this participant.", code="no_employer", field="nik"
+            _("No employer is known for this participant."), code="no_employer", field="nik"
         )
     termination = Termination(
         participant=participant,

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from claims import services as claim_services
 from claims.models import Claim, ClaimState, Termination
@@ -62,9 +63,11 @@ def create_integration_client(
     """
     unknown = sorted(set(grants) - set(Grant.values))
     if unknown:
-        raise ApplicationError(f"Unknown grants: {', '.join(unknown)}", field="grants")
+        raise ApplicationError(
+            _("Unknown grants: %(grants)s") % {"grants": ", ".join(unknown)}, field="grants"
+        )
     if IntegrationClient.objects.filter(name=name).exists():
-        raise ApplicationError("An integration client with this name exists.", field="name")
+        raise ApplicationError(_("An integration client with this name exists."), field="name")
     user = get_user_model()(username=f"api-{slugify(name)}"[:150], first_name=name[:150])
     user.set_unusable_password()
     user.branch = branch
@@ -129,17 +132,17 @@ def receive_phk_report(
         .first()
     )
     if participant is None:
-        raise ApplicationError("No participant with this NIK.", code="not_found", field="nik")
+        raise ApplicationError(_("No participant with this NIK."), code="not_found", field="nik")
     employer = Employer.objects.filter(npp=npp).first()
     if employer is None or not _employer_in_scope(client, employer):
-        raise ApplicationError("No employer with this NPP.", code="not_found", field="npp")
+        raise ApplicationError(_("No employer with this NPP."), code="not_found", field="npp")
     worked_there = (
         Employment.objects.filter(participant=participant, employer=employer).exists()
         or ContributionMonth.objects.filter(participant=participant, employer=employer).exists()
     )
     if not worked_there:
         raise ApplicationError(
-            "This worker has no employment or contribution with this employer.",
+            _("This worker has no employment or contribution with this employer."),
             code="not_employed",
             field="npp",
         )
@@ -166,7 +169,7 @@ def receive_phk_report(
     if claim is not None:
         if claim.state != ClaimState.DRAFT:
             raise ApplicationError(
-                "A claim on this termination is already being handled; contact the branch.",
+                _("A claim on this termination is already being handled; contact the branch."),
                 code="claim_in_progress",
             )
         claim = claim_services.update_draft(
