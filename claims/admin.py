@@ -30,6 +30,7 @@ from claims.models import (
 )
 from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.permissions import ClaimPerm
+from jkp_site.core.scoping import branch_scope_q
 from participants.models import Participant
 
 
@@ -45,7 +46,7 @@ class BranchScopedAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        scope = selectors.branch_scope_q(request.user, prefix=self.claim_path)
+        scope = branch_scope_q(request.user, prefix=self.claim_path)
         return qs if scope is None else qs.filter(scope)
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):

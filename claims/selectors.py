@@ -8,26 +8,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from claims.filters import ClaimFilter
 from claims.models import CaseEvent, Claim, ClaimState, Decision, Document, EligibilityResult
 from jkp_site.core.permissions import ClaimPerm
+from jkp_site.core.scoping import branch_scope_q
 
 if TYPE_CHECKING:
     from jkp_site.core.models import User
-
-
-def branch_scope_q(user: User, prefix: str = "") -> Q | None:
-    """The branch filter for ``user`` (None: every branch), on a path ending at a Claim."""
-    if user.is_superuser or user.has_perm(ClaimPerm.VIEW_ALL_BRANCHES):
-        return None
-    if user.branch_id is None:
-        return Q(pk__in=[])
-    return Q(**{f"{prefix}branch_id": user.branch_id}) | Q(
-        **{f"{prefix}branch__parent_id": user.branch_id}
-    )
 
 
 def claims_visible_to(user: User) -> QuerySet[Claim]:

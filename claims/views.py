@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -41,6 +40,7 @@ from claims.forms import (
 from claims.models import Claim, ClaimState
 from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.permissions import ClaimPerm
+from jkp_site.core.scoping import branch_scope_q
 from participants.models import Employer, Participant
 from participants.selectors import search_participants
 
@@ -55,11 +55,8 @@ def _require(request: HttpRequest, *perms: str) -> None:
 
 def _employers_in_scope(user) -> Any:
     qs = Employer.objects.select_related("branch")
-    if user.is_superuser or user.has_perm(ClaimPerm.VIEW_ALL_BRANCHES):
-        return qs
-    if user.branch_id is None:
-        return qs.none()
-    return qs.filter(Q(branch_id=user.branch_id) | Q(branch__parent_id=user.branch_id))
+    scope = branch_scope_q(user)
+    return qs if scope is None else qs.filter(scope)
 
 
 def _participants_in_scope(user) -> Any:

@@ -21,6 +21,7 @@ from claims.models import CaseEvent, Claim, ClaimState
 from claims.tasks import notify_case_event_task
 from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.permissions import ClaimPerm
+from jkp_site.core.scoping import sees_every_branch
 
 if TYPE_CHECKING:
     from jkp_site.core.models import User
@@ -176,7 +177,7 @@ def get_transition(source: str, target: str) -> Transition | None:
 
 def in_claim_branch(user: User, claim: Claim) -> bool:
     """Staff act on their own branch and its sub-offices; head office on every branch."""
-    if user.is_superuser or user.has_perm(ClaimPerm.VIEW_ALL_BRANCHES):
+    if sees_every_branch(user):
         return True
     if user.branch_id is None:
         return False

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from jkp_site.core.scoping import branch_scope_q
 from participants.models import (
     ContributionMonth,
     Employer,
@@ -19,16 +20,17 @@ from participants.tasks import run_import_job_task
 
 
 class BranchScopedAdmin(admin.ModelAdmin):
-    """Supervisors see their own branch only; head office and superusers see all."""
+    """Supervisors see their branch and its sub-offices; head office and superusers see all.
 
-    branch_path = "branch"
+    ``branch_prefix`` is the lookup path to the model that carries the branch (the employer).
+    """
+
+    branch_prefix = ""
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        user = request.user
-        if user.is_superuser or user.has_perm("claims.view_all_branches"):
-            return qs
-        return qs.filter(**{self.branch_path: user.branch_id})
+        scope = branch_scope_q(request.user, prefix=self.branch_prefix)
+        return qs if scope is None else qs.filter(scope)
 
 
 @admin.register(Employer)
@@ -51,7 +53,9 @@ class EnrollmentInline(admin.TabularInline):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(BranchScopedAdmin):
+    branch_prefix = "employments__employer__"
+
     list_display = ["name", "masked_nik", "kpj_number", "birth_date", "gender", "citizen"]
     list_filter = ["gender", "citizen"]
     search_fields = ["name", "kpj_number"]
@@ -70,15 +74,14 @@ class ParticipantAdmin(admin.ModelAdmin):
         return super().get_search_results(request, queryset, search_term)
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        user = request.user
-        if user.is_superuser or user.has_perm("claims.view_all_branches"):
-            return qs
-        return qs.filter(employments__employer__branch=user.branch_id).distinct()
+        # A worker employed twice at the branch's employers would otherwise be listed twice.
+        return super().get_queryset(request).distinct()
 
 
 @admin.register(ContributionMonth)
-class ContributionMonthAdmin(admin.ModelAdmin):
+class ContributionMonthAdmin(BranchScopedAdmin):
+    branch_prefix = "employer__"
+
     list_display = ["participant", "employer", "period", "wage", "paid_on"]
     list_filter = [("period", admin.DateFieldListFilter)]
     search_fields = ["employer__npp", "participant__kpj_number"]
@@ -86,13 +89,6 @@ class ContributionMonthAdmin(admin.ModelAdmin):
     raw_id_fields = ["participant", "employer"]
     date_hierarchy = "period"
     show_full_result_count = False
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        user = request.user
-        if user.is_superuser or user.has_perm("claims.view_all_branches"):
-            return qs
-        return qs.filter(employer__branch=user.branch_id)
 
 
 class ImportJobAddForm(forms.ModelForm):

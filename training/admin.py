@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from claims.selectors import branch_scope_q
+from jkp_site.core.scoping import branch_scope_q
 from training.models import (
     JobSeekingActivity,
     TrainingAttendance,
