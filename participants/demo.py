@@ -236,8 +236,10 @@ LAST_NAMES = ["Saputra", "Wijaya", "Kurniawan", "Susanti", "Nugroho", "Permata",
 
 
 def _synthetic_workers(count: int, employers: list[Employer], phk: dt.date) -> None:
+    # A fixed seed and fixed numbering give the same workers on every run, so seeding again
+    # adds nothing, and a larger size adds only the workers the smaller one did not have.
     rng = random.Random(2025)
-    start_serial = 1000 + Participant.objects.count()
+    start_serial = 1000
     for i in range(count):
         female = rng.random() < 0.45
         birth = dt.date(rng.randint(1970, 2003), rng.randint(1, 12), rng.randint(1, 28))

@@ -4,6 +4,7 @@ import pytest
 
 from claims.models import Claim
 from participants import demo
+from participants.models import Participant
 
 pytestmark = pytest.mark.django_db
 
@@ -18,3 +19,14 @@ def test_demo_claims_in_several_states_and_idempotent():
     assert running.events.filter(action="approve", actor__username="kepala2").exists()
     assert running.activities.filter(kind="self_assessment").exists()
     assert running.training_referrals.filter(program__title="Las listrik SMAW").exists()
+
+
+def test_demo_data_at_scale_is_repeatable_and_valid():
+    demo.seed(size="medium")
+    count = Participant.objects.count()
+    demo.seed(size="medium")
+    assert Participant.objects.count() == count == len(demo.WORKERS) + 200
+    synthetic = Participant.objects.filter(kpj_number__startswith="9")
+    for participant in synthetic[:20]:
+        participant.full_clean()  # NIK, birth date and gender agree
+        assert participant.contributions.exists()
