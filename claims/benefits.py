@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import DateField, Exists, OuterRef
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -332,13 +334,21 @@ def stop_on_reemployment(*, participant_ids) -> list[Claim]:
     """
     from claims.services import stop_benefit
 
-    candidates = (
+    new_job = ContributionMonth.objects.filter(
+        participant_id=OuterRef("participant_id"),
+        period__gte=OuterRef("phk_month"),
+    ).exclude(employer_id=OuterRef("termination__employer_id"))
+    # One query finds the re-employed among every running benefit the import touched; only
+    # those (few) are then read in detail and stopped.
+    reemployed = (
         Claim.objects.filter(participant_id__in=list(participant_ids), state__in=RUNNING_STATES)
+        .annotate(phk_month=TruncMonth("termination__phk_date", output_field=DateField()))
+        .filter(Exists(new_job))
         .select_related("termination")
         .order_by("pk")
     )
     stopped = []
-    for claim in candidates:
+    for claim in reemployed:
         phk_month = claim.termination.phk_date.replace(day=1)
         found = (
             ContributionMonth.objects.filter(
@@ -349,8 +359,6 @@ def stop_on_reemployment(*, participant_ids) -> list[Claim]:
             .order_by("period")
             .first()
         )
-        if found is None:
-            continue
         note = gettext(
             "Contribution for %(period)s paid by %(employer)s (PP 37/2021 Pasal 40)."
         ) % {

@@ -62,6 +62,18 @@ def test_a_contribution_before_the_phk_is_not_reemployment(branch):
     assert stop_on_reemployment(participant_ids=[claim.participant_id]) == []
 
 
+@pytest.mark.parametrize("beneficiaries", [2, 12])
+def test_checking_an_import_for_reemployment_takes_one_query(
+    branch, beneficiaries, django_assert_num_queries
+):
+    """An import touches many beneficiaries; checking them must not cost a query each."""
+    claims = [benefit_claim(branch=branch, decision_date=DECIDED) for _ in range(beneficiaries)]
+    for claim in claims:  # still working at the old employer only: no stop
+        contribution(claim, claim.termination.employer, dt.date(2025, 3, 1))
+    with django_assert_num_queries(1):
+        assert stop_on_reemployment(participant_ids=[c.participant_id for c in claims]) == []
+
+
 def test_only_running_benefits_are_stopped(branch):
     claim = benefit_claim(branch=branch, decision_date=DECIDED, state=ClaimState.COMPLETED)
     contribution(claim, EmployerFactory(branch=branch), dt.date(2025, 6, 1))
