@@ -83,3 +83,37 @@ def test_failed_logins_are_throttled(client, officer):
     )
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def test_production_settings_pass_the_deploy_checks(tmp_path):
+    """README: with SECRET_KEY set, DEBUG is off and `manage.py check --deploy` passes."""
+    import base64
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    def key() -> str:
+        return base64.urlsafe_b64encode(os.urandom(32)).decode()
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "jkp_site.settings",
+        "SECRET_KEY": base64.urlsafe_b64encode(os.urandom(48)).decode(),
+        "FIELD_ENCRYPTION_KEY": key(),
+        "BLIND_INDEX_KEY": key(),
+        "ALLOWED_HOSTS": "jkp.example.go.id",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        "JKP_VAR_DIR": str(tmp_path),
+    }
+    env.pop("DEBUG", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
