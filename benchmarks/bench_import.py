@@ -5,7 +5,7 @@ a thousand employers), creates the participants and employers with bulk inserts,
 
 * the floor: `COPY` of the CSV file into a plain, unindexed table (what PostgreSQL alone
   can ingest), and
-* the import path: `participants.imports.import_contributions` on the same file (checking
+* the import path: `imports.contributions.import_contributions` on the same file (checking
   every row, the blind index of each NIK, staging COPY, resolve, one merge statement).
 """
 
@@ -29,7 +29,7 @@ BENCH_BRANCH = "BENCH"
 
 
 def run(*, rows: int) -> None:
-    from participants.imports import import_contributions
+    from imports.contributions import import_contributions
 
     participants = max(rows // MONTHS_PER_PARTICIPANT, 1)
     say(f"import benchmark: {rows:,} rows ({participants:,} participants x months)")

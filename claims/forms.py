@@ -8,7 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import Claim, Document, TerminationReason
-from claims.workflow import RejectReason, ReturnReason, StopReason, WithdrawReason
+from claims.vocabulary import RejectReason, ReturnReason, StopReason, WithdrawReason
 from participants.models import ContractType, Employer
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -34,7 +34,8 @@ from claims.models import (
 )
 from claims.rules import NoRuleVersionError, ScenarioError, evaluate, parse_scenario
 from claims.rules.versions import jsonable
-from claims.workflow import InvalidTransition, RejectReason
+from claims.vocabulary import RejectReason, reason_label
+from claims.workflow import InvalidTransition
 from jkp_site.core.exceptions import ApplicationError, PermissionDeniedError
 from jkp_site.core.permissions import ClaimPerm
 from participants.models import (
@@ -798,7 +799,7 @@ def stop_benefit(
         status__in=[CashInstalment.Status.SCHEDULED, CashInstalment.Status.PAYABLE],
     ).update(
         status=CashInstalment.Status.CANCELLED,
-        status_reason=workflow.reason_label(reason_code)[:255],
+        status_reason=reason_label(reason_code)[:255],
         updated_at=timezone.now(),
     )
     workflow.apply_transition(

@@ -49,14 +49,20 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    # Ground, then the domain from the bottom up, then the faces (see README, "Layout").
     "jkp_site.core",
     "participants",
     "claims",
     "training",
-    "rest_framework",
-    "drf_spectacular",
-    "drf_spectacular_sidecar",
-    "jkp_site.api",
+    "benefits",
+    "reports",
+    "imports",
+    "portal",
+    "api",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -181,15 +187,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BEAT_SCHEDULE: dict = {}
-# Task modules outside an app's tasks.py (autodiscovery only finds those).
-CELERY_IMPORTS = ["claims.reports"]
-# Benefits (claims.benefits, claims.payments): judge the months every morning, pay on the 1st.
+# Benefits (benefits.conditions, benefits.payments): judge the months every morning, pay on the 1st.
 CELERY_BEAT_SCHEDULE["evaluate-due-instalments"] = {
-    "task": "claims.tasks.evaluate_due_instalments_task",
+    "task": "benefits.tasks.evaluate_due_instalments_task",
     "schedule": crontab(hour=5, minute=0),
 }
 CELERY_BEAT_SCHEDULE["monthly-payment-batch"] = {
-    "task": "claims.tasks.run_payment_batch_task",
+    "task": "benefits.tasks.run_payment_batch_task",
     "schedule": crontab(day_of_month=1, hour=6, minute=0),
 }
 
@@ -201,18 +205,16 @@ CACHES = {
     )
 }
 
-# --- REST API (jkp_site.api) ----------------------------------------------------------------
+# --- REST API (api) ----------------------------------------------------------------
 # Integrating systems authenticate with a bearer token each; there are no API sessions, so
 # neither session authentication nor the browsable (cookie-based) renderer is enabled.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "jkp_site.api.authentication.IntegrationTokenAuthentication"
-    ],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.IntegrationTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "jkp_site.api.exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {

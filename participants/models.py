@@ -239,7 +239,7 @@ def import_upload_to(instance: "ImportJob", filename: str) -> str:
 
 
 class ImportJob(BaseModel):
-    """One contribution file being imported (participants.imports), with its progress.
+    """One contribution file being imported (imports.contributions), with its progress.
 
     The status page polls this row; `errors_file` is the downloadable report of bad rows.
     """

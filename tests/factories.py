@@ -6,8 +6,8 @@ import factory
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import Group
 
+from demo.seed import make_nik
 from jkp_site.core.models import KantorCabang, Kanwil, User
-from participants.demo import make_nik
 from participants.models import (
     ContractType,
     ContributionMonth,

@@ -1,8 +1,8 @@
 """Writes for labour-market information and training (the two non-cash benefits of a claim).
 
-Every activity is tied to a claim whose benefit is running and is counted toward that claim's
-monthly cash condition (claims.benefits): recording one re-judges the claim's scheduled
-instalments at once, so a month whose condition becomes met turns payable on its due date.
+Every activity is tied to a claim whose benefit is running. It counts toward that claim's
+monthly cash condition, which the cash benefit judges (``benefits``, a layer above this one:
+``benefits.services`` records an activity and re-judges the instalments in one act).
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from claims.benefits import evaluate_claim_instalments
 from claims.models import Claim, ClaimState
 from claims.rules import NoRuleVersionError, version_by_code, version_on
-from claims.workflow import StopReason, in_claim_branch, is_owner, record_event
+from claims.services import activate_benefit, stop_benefit
+from claims.vocabulary import StopReason
+from claims.workflow import in_claim_branch, is_owner, record_event
 from jkp_site.core.exceptions import ApplicationError, PermissionDeniedError
 from jkp_site.core.permissions import TrainingPerm
 from training.models import (
@@ -81,10 +82,6 @@ def _not_future(day: dt.date, field: str = "occurred_on") -> None:
         raise ApplicationError(gettext("The date cannot be in the future."), field=field)
 
 
-def _rejudge_after_commit(claim_id: int) -> None:
-    transaction.on_commit(lambda: evaluate_claim_instalments(claim_id=claim_id))
-
-
 # --- Labour-market information -----------------------------------------------------------------
 
 
@@ -106,10 +103,8 @@ def record_activity(
     The first self-assessment of an approved claim starts the benefit (approved ->
     benefit_active, Permenaker 15/2021 Pasal 13(2) jo. Permenaker 2/2025). Vacancies,
     applications and interviews need the employer and position. Raises ApplicationError or
-    PermissionDeniedError. The claim's instalments are re-judged after the commit.
+    PermissionDeniedError.
     """
-    from claims.services import activate_benefit
-
     claim = _running_claim(claim_id, acting_user, TrainingPerm.MANAGE_ACTIVITY, owner_ok=True)
     if kind not in DONE_KINDS:
         raise ApplicationError(gettext("Choose a kind of activity."), field="kind")
@@ -140,7 +135,6 @@ def record_activity(
     if kind == Kind.SELF_ASSESSMENT and claim.state == ClaimState.APPROVED:
         # The system starts the benefit: the counsellor records the fact, the rule acts on it.
         activate_benefit(claim_id=claim.pk, acting_user=None)
-    _rejudge_after_commit(claim.pk)
     return activity
 
 
@@ -208,8 +202,6 @@ def report_reemployment(
     the workflow (reason ``reemployed``); instalments already paid or in a batch stay as they
     are.
     """
-    from claims.services import stop_benefit
-
     claim = _running_claim(claim_id, acting_user, TrainingPerm.MANAGE_ACTIVITY, owner_ok=True)
     _not_future(started_on, "started_on")
     if not employer_name.strip():
@@ -438,7 +430,6 @@ def record_attendance(
         action="training_attendance",
         data={"referral": referral.pk, "period": f"{month:%Y-%m}", "percent": percent},
     )
-    _rejudge_after_commit(referral.claim_id)
     return attendance
 
 

@@ -3,7 +3,7 @@
 from django import template
 
 from claims.models import ClaimState
-from claims.workflow import action_label, reason_label
+from claims.vocabulary import action_label, reason_label
 
 register = template.Library()
 

@@ -104,7 +104,9 @@ def sync_roles() -> None:
 def sync_roles_after_migrate(sender, **kwargs) -> None:
     from django.apps import apps
 
-    # post_migrate is sent once per app, in INSTALLED_APPS order, each time after Django has
-    # created that app's permissions: at the last app every permission exists.
-    if sender is list(apps.get_app_configs())[-1]:
+    # post_migrate is sent once per app that has a models module, in INSTALLED_APPS order,
+    # each time after Django has created that app's permissions: at the last such app every
+    # permission exists.
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if sender is with_models[-1]:
         sync_roles()

@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
-from jkp_site.api.models import Grant
-from jkp_site.api.services import create_integration_client
+from api.models import Grant
+from api.services import create_integration_client
 from tests.factories import (
     EmployerFactory,
     EmploymentFactory,

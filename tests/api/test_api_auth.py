@@ -3,8 +3,8 @@
 import pytest
 from rest_framework.test import APIClient
 
-from jkp_site.api.models import Grant, IntegrationClient
-from jkp_site.api.services import create_integration_client, rotate_integration_token
+from api.models import Grant, IntegrationClient
+from api.services import create_integration_client, rotate_integration_token
 
 pytestmark = pytest.mark.django_db
 

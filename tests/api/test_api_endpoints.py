@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from api.models import Grant
 from claims.models import CaseEvent, CashInstalment, Claim, Termination
-from jkp_site.api.models import Grant
 from tests.factories import EmployerFactory, EmploymentFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db

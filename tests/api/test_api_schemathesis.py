@@ -15,8 +15,8 @@ from django.utils import translation
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from jkp_site.api.models import Grant
-from jkp_site.api.services import create_integration_client
+from api.models import Grant
+from api.services import create_integration_client
 from tests.factories import (
     EmployerFactory,
     EmploymentFactory,

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from claims.benefits import (
+from benefits.conditions import (
     MonthFacts,
     evaluate_due_instalments,
     evaluate_instalment,

@@ -20,12 +20,13 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from claims import payments
-from claims.benefits import stop_on_reemployment
+from benefits import payments
+from benefits import services as cash
+from benefits.conditions import stop_on_reemployment
 from claims.models import CaseEvent, ClaimState, InstalmentStatus, PaymentLine
 from claims.rules import version_on
 from claims.rules.cash import cash_schedule
-from claims.workflow import ACTION_LABELS
+from claims.vocabulary import ACTION_LABELS
 from participants.models import ContributionMonth
 from tests.claims.conftest import drive, eligible_worker, open_draft
 from tests.factories import EmployerFactory
@@ -63,7 +64,7 @@ def test_one_case_from_approval_to_reemployment(
         # Month 1: the self-assessment starts the benefit.
         clock.move_to(at(2025, 3, 11))
         with run(execute=True):
-            training.record_activity(
+            cash.record_activity(
                 claim_id=claim.pk,
                 acting_user=counsellor,
                 kind=K.SELF_ASSESSMENT,
@@ -76,7 +77,7 @@ def test_one_case_from_approval_to_reemployment(
         clock.move_to(at(2025, 4, 9))
         for day in (12, 15, 20, 25, 28):
             with run(execute=True):
-                training.record_activity(
+                cash.record_activity(
                     claim_id=claim.pk,
                     acting_user=counsellor,
                     kind=K.JOB_APPLICATION,
@@ -121,7 +122,7 @@ def test_one_case_from_approval_to_reemployment(
         clock.move_to(at(2025, 5, 9))
         for day in (14, 30):
             with run(execute=True):
-                training.record_activity(
+                cash.record_activity(
                     claim_id=claim.pk,
                     acting_user=counsellor,
                     kind=K.JOB_APPLICATION,
@@ -133,7 +134,7 @@ def test_one_case_from_approval_to_reemployment(
         # Month 4: one interview in May. Month 5: training, 85% attendance in June.
         clock.move_to(at(2025, 5, 20))
         with run(execute=True):
-            training.record_activity(
+            cash.record_activity(
                 claim_id=claim.pk,
                 acting_user=counsellor,
                 kind=K.INTERVIEW,
@@ -161,7 +162,7 @@ def test_one_case_from_approval_to_reemployment(
             training.enrol_in_training(
                 referral_id=referral.pk, acting_user=counsellor, enrolled_on=dt.date(2025, 6, 2)
             )
-            training.record_attendance(
+            cash.record_attendance(
                 referral_id=referral.pk,
                 acting_user=counsellor,
                 period=dt.date(2025, 6, 1),

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from claims.benefits import complete_if_finished, stop_on_reemployment
+from benefits.conditions import complete_if_finished, stop_on_reemployment
 from claims.models import CaseEvent, ClaimState, InstalmentStatus
 from participants.models import ContributionMonth
 from tests.benefits.builders import benefit_claim, instalment, set_status

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from benefits.tasks import evaluate_due_instalments_task, run_payment_batch_task
 from claims.models import InstalmentStatus
-from claims.tasks import evaluate_due_instalments_task, run_payment_batch_task
 from jkp_site.celery import app as celery_app
 from tests.benefits.builders import benefit_claim, set_status
 from training.models import (
@@ -66,25 +66,25 @@ def test_the_detail_page_shows_the_three_tracks_in_fixed_queries(client, officer
         assert track in big_response.text
     assert big_response.text.count("data-month=") == 6
     assert 'data-status="paid"' in big_response.text
-    assert reverse("training:benefit", args=[big.pk]) in big_response.text
+    assert reverse("benefits:benefit", args=[big.pk]) in big_response.text
 
 
 def test_the_menu_offers_benefits_and_payments_by_permission(client, counsellor, head_office):
     client.force_login(counsellor)
     home = client.get(reverse("home")).text
-    assert reverse("training:caseload") in home
+    assert reverse("benefits:caseload") in home
     assert reverse("payments:batch_list") not in home
     client.force_login(head_office)
     home = client.get(reverse("home")).text
     assert reverse("payments:batch_list") in home
-    assert reverse("training:caseload") not in home
+    assert reverse("benefits:caseload") not in home
 
 
 def test_beat_runs_registered_tasks():
     names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {
-        "claims.tasks.evaluate_due_instalments_task",
-        "claims.tasks.run_payment_batch_task",
+        "benefits.tasks.evaluate_due_instalments_task",
+        "benefits.tasks.run_payment_batch_task",
     } <= names
     assert names <= set(celery_app.tasks)
 

@@ -30,6 +30,7 @@ import pytest
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
+from benefits.tasks import run_payment_batch_task
 from claims.models import (
     CashInstalment,
     Claim,
@@ -38,7 +39,6 @@ from claims.models import (
     PaymentLine,
     Termination,
 )
-from claims.tasks import run_payment_batch_task
 from jkp_site.celery import app as celery_app
 from participants.models import Participant
 from tests.factories import EmployerFactory, ParticipantFactory

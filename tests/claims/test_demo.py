@@ -3,7 +3,7 @@
 import pytest
 
 from claims.models import Claim
-from participants import demo
+from demo import seed as demo
 from participants.models import Participant
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ import pytest
 from django.core.management import call_command
 
 from claims.models import CaseEvent, CashInstalment, Claim, Termination
-from participants.imports import ImportFileError, import_contributions
+from imports.contributions import ImportFileError, import_contributions
+from imports.tasks import run_import_job_task
 from participants.models import ContributionMonth, ImportJob
-from participants.tasks import run_import_job_task
 from tests.factories import EmployerFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db

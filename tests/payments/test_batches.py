@@ -7,7 +7,7 @@ import io
 import pytest
 from django.db import IntegrityError, transaction
 
-from claims import payments
+from benefits import payments
 from claims.models import CashInstalment, InstalmentStatus, PaymentBatch, PaymentLine
 from tests.benefits.builders import instalment
 

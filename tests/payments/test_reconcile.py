@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from claims import payments
+from benefits import payments
 from claims.models import CaseEvent, CashInstalment, InstalmentStatus, PaymentBatch, PaymentLine
 from jkp_site.core.exceptions import PermissionDeniedError
 from tests.benefits.builders import instalment

@@ -7,7 +7,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from claims import payments
+from benefits import payments
 from claims.models import InstalmentStatus, PaymentBatch, PaymentLine
 from tests.benefits.builders import benefit_claim, instalment, set_status
 from tests.payments.conftest import paid_rows, result_file

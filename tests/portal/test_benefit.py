@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from benefits import services as benefit_services
 from claims import services as claim_services
 from claims.models import CaseEvent
 from tests.portal.conftest import submitted_claim, verify_and_recommend
@@ -20,7 +21,7 @@ def running_claim(worker, officer, supervisor, counsellor):
     claim = submitted_claim(worker)
     verify_and_recommend(claim, officer)
     claim_services.approve_claim(claim_id=claim.pk, acting_user=supervisor)
-    training_services.record_activity(
+    benefit_services.record_activity(
         claim_id=claim.pk,
         acting_user=counsellor,
         kind=JobSeekingActivity.Kind.SELF_ASSESSMENT,

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from claims import services as claim_services
 from claims.models import CashInstalment, Claim
-from participants.portal.services import worker_email
+from claims.notifications import worker_email
 from tests.portal.conftest import pdf, submitted_claim, verify_and_recommend
 
 pytestmark = pytest.mark.django_db

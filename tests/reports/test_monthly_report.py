@@ -10,8 +10,8 @@ import pytest
 import time_machine
 from openpyxl import load_workbook
 
-from claims import reports
 from claims.models import CaseEvent, CashInstalment, Claim, Termination
+from reports import monthly as reports
 from tests.factories import EmployerFactory, ParticipantFactory
 from training.models import TrainingProgram, TrainingProvider, TrainingReferral
 

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 
+from benefits import services as cash
 from claims.models import CaseEvent, ClaimState, InstalmentStatus
 from jkp_site.core.exceptions import ApplicationError, PermissionDeniedError
 from tests.benefits.builders import benefit_claim, instalment
@@ -51,7 +52,7 @@ def test_the_self_assessment_starts_the_benefit_and_month_one(
     approved, counsellor, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.record_activity(
+        cash.record_activity(
             claim_id=approved.pk,
             acting_user=counsellor,
             kind=K.SELF_ASSESSMENT,
@@ -71,7 +72,7 @@ def test_applications_recorded_count_toward_the_month(
 ):
     for day in range(1, 6):
         with django_capture_on_commit_callbacks(execute=True):
-            services.record_activity(
+            cash.record_activity(
                 claim_id=active.pk,
                 acting_user=officer,
                 kind=K.JOB_APPLICATION,
@@ -84,7 +85,7 @@ def test_applications_recorded_count_toward_the_month(
 
 def test_applications_need_employer_and_position(active, officer):
     with pytest.raises(ApplicationError) as caught:
-        services.record_activity(
+        cash.record_activity(
             claim_id=active.pk,
             acting_user=officer,
             kind=K.JOB_APPLICATION,
@@ -170,7 +171,7 @@ def test_referral_enrolment_attendance_and_completion(
             referral_id=referral.pk, acting_user=counsellor, period=dt.date(2025, 4, 1), percent=90
         )
     # April's 90% qualifies month 3 (due 10 May) once it is judged.
-    from claims.benefits import evaluate_due_instalments
+    from benefits.conditions import evaluate_due_instalments
 
     evaluate_due_instalments(on=dt.date(2025, 5, 10))
     assert instalment(active, 3).status == InstalmentStatus.PAYABLE
@@ -274,7 +275,7 @@ def test_the_worker_reports_their_own_activity_but_not_anothers(active, branch):
 def test_only_the_worker_whose_claim_it_is_accepts_a_training_offer(
     active, program, branch, officer, counsellor
 ):
-    from claims.workflow import action_label
+    from claims.vocabulary import action_label
     from jkp_site.core.roles import Role
     from tests.factories import UserFactory
 

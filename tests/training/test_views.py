@@ -44,7 +44,7 @@ def test_the_counsellor_sees_the_branch_caseload(client, counsellor, claim, othe
     add_activities(claim, 3)
     claim.instalments.filter(month__in=[1, 2]).update(status="paid")
     client.force_login(counsellor)
-    response = client.get(reverse("training:caseload"))
+    response = client.get(reverse("benefits:caseload"))
     assert response.status_code == 200
     assert other.number not in response.text
     [row] = response.context["page"].object_list
@@ -58,17 +58,17 @@ def test_another_branch_gets_404_everywhere(client, outsider, claim, program):
     )
     referral = TrainingReferral.objects.create(claim=claim, program=program)
     client.force_login(outsider)
-    assert client.get(reverse("training:benefit", args=[claim.pk])).status_code == 404
+    assert client.get(reverse("benefits:benefit", args=[claim.pk])).status_code == 404
     posts = [
-        reverse("training:activity_add", args=[claim.pk]),
-        reverse("training:counselling_schedule", args=[claim.pk]),
-        reverse("training:reemployment", args=[claim.pk]),
-        reverse("training:refer", args=[claim.pk]),
-        reverse("training:counselling_outcome", args=[session.pk]),
-        reverse("training:enrol", args=[referral.pk]),
-        reverse("training:attendance", args=[referral.pk]),
-        reverse("training:complete", args=[referral.pk]),
-        reverse("training:end_referral", args=[referral.pk]),
+        reverse("benefits:activity_add", args=[claim.pk]),
+        reverse("benefits:counselling_schedule", args=[claim.pk]),
+        reverse("benefits:reemployment", args=[claim.pk]),
+        reverse("benefits:refer", args=[claim.pk]),
+        reverse("benefits:counselling_outcome", args=[session.pk]),
+        reverse("benefits:enrol", args=[referral.pk]),
+        reverse("benefits:attendance", args=[referral.pk]),
+        reverse("benefits:complete", args=[referral.pk]),
+        reverse("benefits:end_referral", args=[referral.pk]),
     ]
     for url in posts:
         assert client.post(url, {}).status_code == 404, url
@@ -78,21 +78,21 @@ def test_another_branch_gets_404_everywhere(client, outsider, claim, program):
 
 def test_a_user_without_the_permission_gets_403(client, head_office, claim):
     client.force_login(head_office)
-    assert client.get(reverse("training:caseload")).status_code == 403
-    assert client.get(reverse("training:benefit", args=[claim.pk])).status_code == 403
-    assert client.get(reverse("training:providers")).status_code == 403
+    assert client.get(reverse("benefits:caseload")).status_code == 403
+    assert client.get(reverse("benefits:benefit", args=[claim.pk])).status_code == 403
+    assert client.get(reverse("benefits:providers")).status_code == 403
 
 
 def test_a_claim_without_a_benefit_is_not_on_the_benefit_screens(client, counsellor, branch):
     draft = benefit_claim(branch=branch, decision_date=DECIDED, state=ClaimState.VERIFYING)
     client.force_login(counsellor)
-    assert client.get(reverse("training:benefit", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("benefits:benefit", args=[draft.pk])).status_code == 404
 
 
 def test_recording_an_activity_through_the_screen(client, counsellor, claim):
     client.force_login(counsellor)
     response = client.post(
-        reverse("training:activity_add", args=[claim.pk]),
+        reverse("benefits:activity_add", args=[claim.pk]),
         {
             "kind": "interview",
             "occurred_on": "2025-03-20",
@@ -110,7 +110,7 @@ def test_recording_an_activity_through_the_screen(client, counsellor, claim):
 def test_a_refused_activity_is_explained(client, counsellor, claim):
     client.force_login(counsellor)
     response = client.post(
-        reverse("training:activity_add", args=[claim.pk]),
+        reverse("benefits:activity_add", args=[claim.pk]),
         {"kind": "job_application", "occurred_on": "2025-03-20"},
         follow=True,
     )
@@ -120,11 +120,11 @@ def test_a_refused_activity_is_explained(client, counsellor, claim):
 
 def test_referral_through_the_screen_records_it(client, officer, claim, program):
     client.force_login(officer)
-    client.post(reverse("training:refer", args=[claim.pk]), {"program": program.pk})
+    client.post(reverse("benefits:refer", args=[claim.pk]), {"program": program.pk})
     referral = TrainingReferral.objects.get(claim=claim)
-    client.post(reverse("training:enrol", args=[referral.pk]), {"enrolled_on": "2025-03-15"})
+    client.post(reverse("benefits:enrol", args=[referral.pk]), {"enrolled_on": "2025-03-15"})
     client.post(
-        reverse("training:attendance", args=[referral.pk]), {"period": "2025-03", "percent": "85"}
+        reverse("benefits:attendance", args=[referral.pk]), {"period": "2025-03", "percent": "85"}
     )
     referral.refresh_from_db()
     assert (referral.state, referral.cost) == ("enrolled", 1_800_000)
@@ -134,12 +134,12 @@ def test_referral_through_the_screen_records_it(client, officer, claim, program)
 def test_catalogue_screens_add_providers_and_check_the_cap(client, counsellor):
     client.force_login(counsellor)
     client.post(
-        reverse("training:providers"),
+        reverse("benefits:providers"),
         {"provider-name": "BLK Serang", "provider-kind": "BLK", "provider-ownership": "government"},
     )
     provider = TrainingProvider.objects.get()
     response = client.post(
-        reverse("training:program_create"),
+        reverse("benefits:program_create"),
         {
             "program-provider": provider.pk,
             "program-title": "Las listrik",
@@ -162,7 +162,7 @@ def test_the_benefit_page_runs_a_fixed_number_of_queries(
     TrainingReferral.objects.create(claim=claim, program=program)
     client.force_login(counsellor)
     with django_assert_max_num_queries(16):
-        response = client.get(reverse("training:benefit", args=[claim.pk]))
+        response = client.get(reverse("benefits:benefit", args=[claim.pk]))
     assert response.status_code == 200
     assert response.text.count('data-kind="job_application"') == rows
 
@@ -175,5 +175,5 @@ def test_the_caseload_runs_a_fixed_number_of_queries(
         benefit_claim(branch=branch, decision_date=DECIDED)
     client.force_login(counsellor)
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("training:caseload"))
+        response = client.get(reverse("benefits:caseload"))
     assert response.status_code == 200

@@ -1,0 +1,45 @@
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from api.models import Grant, IntegrationClient
+from api.services import rotate_integration_token
+
+
+class IntegrationClientForm(forms.ModelForm):
+    grants = forms.MultipleChoiceField(
+        label=_("grants"), choices=Grant.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = IntegrationClient
+        fields = ["name", "grants", "branch", "employer", "is_active"]
+
+
+@admin.register(IntegrationClient)
+class IntegrationClientAdmin(admin.ModelAdmin):
+    """Tokens are issued with `manage.py create_api_client`; here they are reviewed, scoped,
+    switched off or rotated (the new token is shown once, in the confirmation message)."""
+
+    list_display = ["name", "grants", "branch", "employer", "is_active", "last_used_at"]
+    list_filter = ["is_active", "branch"]
+    search_fields = ["name"]
+    readonly_fields = ["token_prefix", "last_used_at", "created_at"]
+    fields = ["name", "grants", "branch", "employer", "is_active", *readonly_fields]
+    raw_id_fields = ["employer"]
+    actions = ["rotate_token"]
+    form = IntegrationClientForm
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description=_("Rotate the token (the old one stops working)"))
+    def rotate_token(self, request, queryset):
+        for client in queryset:
+            token = rotate_integration_token(client=client)
+            self.message_user(
+                request,
+                _("New token for %(name)s (shown once): %(token)s")
+                % {"name": client.name, "token": token},
+                messages.WARNING,
+            )

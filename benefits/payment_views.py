@@ -1,0 +1,154 @@
+"""Head-office payment batch screens, and the branch officer's bank-account correction."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from benefits import payments
+from benefits.tasks import run_payment_batch_task
+from claims.models import PaymentBatch
+from claims.selectors import get_claim_for_user
+from jkp_site.core.exceptions import ApplicationError
+from jkp_site.core.permissions import ClaimPerm
+
+RUN = ClaimPerm.RUN_PAYMENT_BATCH
+
+
+class BankResultForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Bank result file (CSV)"))
+
+
+class BankAccountForm(forms.Form):
+    bank_name = forms.CharField(label=gettext_lazy("Bank"), max_length=60)
+    bank_account = forms.CharField(label=gettext_lazy("Account number"), max_length=34)
+    account_holder = forms.CharField(
+        label=gettext_lazy("Account holder (the worker's own name)"), max_length=200
+    )
+    note = forms.CharField(label=gettext_lazy("Note"), required=False)
+
+
+@require_GET
+@login_required
+@permission_required(RUN, raise_exception=True)
+def batch_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(payments.batches_with_totals().order_by("-created_at"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "payments/batch_list.html", {"page": page, **payments.waiting_summary()})
+
+
+@require_POST
+@login_required
+@permission_required(RUN, raise_exception=True)
+def batch_run(request: HttpRequest) -> HttpResponse:
+    """The head-office button: the same task the monthly schedule runs."""
+    user_id = request.user.pk
+    transaction.on_commit(lambda: run_payment_batch_task.delay(acting_user_id=user_id))
+    messages.success(
+        request, _("The payment batch is being gathered; refresh in a moment to see it.")
+    )
+    return redirect("payments:batch_list")
+
+
+@require_GET
+@login_required
+@permission_required(RUN, raise_exception=True)
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, pk)
+
+
+def _render_detail(request, pk, *, form=None, problems=None, error="", status=200):
+    batch = get_object_or_404(payments.batches_with_totals(), pk=pk)
+    lines = Paginator(payments.batch_lines(batch), 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "payments/batch_detail.html",
+        {
+            "batch": batch,
+            "lines": lines,
+            "form": form or BankResultForm(),
+            "problems": problems or [],
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+@permission_required(RUN, raise_exception=True)
+def batch_export(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(PaymentBatch, pk=pk)
+    try:
+        content = payments.export_payment_batch(batch_id=batch.pk, acting_user=request.user)
+    except payments.PaymentFileError as exc:
+        return _render_detail(request, pk, problems=exc.problems, error=exc.message, status=422)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("payments:batch_detail", pk=pk)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{batch.reference}.csv"'
+    # NIKs and account numbers in clear: never kept by a browser or proxy cache.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@login_required
+@permission_required(RUN, raise_exception=True)
+def batch_import(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(PaymentBatch, pk=pk)
+    form = BankResultForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_detail(request, pk, form=form, status=422)
+    try:
+        result = payments.reconcile_payment_batch(
+            batch_id=batch.pk, acting_user=request.user, data=form.cleaned_data["file"].read()
+        )
+    except payments.PaymentFileError as exc:
+        return _render_detail(
+            request, pk, form=form, problems=exc.problems, error=exc.message, status=422
+        )
+    except ApplicationError as exc:
+        return _render_detail(request, pk, form=form, error=exc.message, status=422)
+    messages.success(
+        request,
+        _("Bank result applied: %(paid)s paid, %(rejected)s rejected, %(same)s unchanged.")
+        % {"paid": result.paid, "rejected": result.rejected, "same": result.unchanged},
+    )
+    return redirect("payments:batch_detail", pk=pk)
+
+
+@login_required
+@permission_required(ClaimPerm.INTAKE, raise_exception=True)
+def correct_account(request: HttpRequest, claim_pk: int) -> HttpResponse:
+    """After a bank rejection: record the worker's corrected account; rejected months return."""
+    claim = get_claim_for_user(user=request.user, pk=claim_pk)
+    form = BankAccountForm(
+        request.POST or None,
+        initial={"bank_name": claim.bank_name, "account_holder": claim.bank_account_holder},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            payments.correct_bank_account(
+                claim_id=claim.pk, acting_user=request.user, **form.cleaned_data
+            )
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Bank account corrected."))
+            return redirect("benefits:benefit", pk=claim.pk)
+    return render(
+        request,
+        "payments/correct_account.html",
+        {"claim": claim, "form": form, "rejected": payments.rejected_instalments(claim)},
+    )

@@ -1,0 +1,546 @@
+"""Payment batches: gather payable instalments, export the bank file, reconcile the result.
+
+Nothing is ever paid twice, whatever reruns, retries or dead workers do:
+
+1. Each instalment is claimed for a batch with a conditional UPDATE (``payable`` ->
+   ``in_batch``) that must change exactly one row, in the same transaction that writes its
+   ``PaymentLine`` (house style rule 6).
+2. The database refuses a second live (pending or paid) line for one instalment: the partial
+   unique constraint ``payment_line_one_live_per_instalment``.
+3. Only one batch is open (being gathered) at a time (``payment_batch_one_open``), so a retried
+   task resumes the batch it was filling instead of starting another.
+
+The bank's result file is validated row by row first; if any row is wrong nothing is applied
+and the report lists every problem. A valid file is applied in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from benefits.conditions import complete_if_finished, evaluate_due_instalments
+from claims.models import (
+    CashInstalment,
+    Claim,
+    InstalmentStatus,
+    PaymentBatch,
+    PaymentLine,
+)
+from claims.workflow import in_claim_branch, record_event
+from jkp_site.core.exceptions import ApplicationError, PermissionDeniedError
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from jkp_site.core.models import User
+
+EXPORT_COLUMNS = ["batch", "claim", "nik", "account", "bank", "name", "amount", "reference"]
+RESULT_COLUMNS = ["reference", "status", "amount", "bank_reference", "reason"]
+RESULT_MAX_BYTES = 5 * 1024 * 1024
+GATHER_CHUNK = 100
+_DIGITS = re.compile(r"^\d+$")
+
+
+@dataclass
+class RowProblem:
+    row: int
+    reference: str
+    messages: list[str] = field(default_factory=list)
+
+
+class PaymentFileError(ApplicationError):
+    """A bank file (export or result) with problems; ``problems`` holds one entry per row."""
+
+    def __init__(self, message: str, problems: list[RowProblem]):
+        super().__init__(message, code="payment_file_invalid")
+        self.problems = problems
+
+
+# --- Reads for the head-office screens ---------------------------------------------------------
+
+
+def batches_with_totals() -> QuerySet[PaymentBatch]:
+    """Batches with their transfer counts and sums (one grouped query)."""
+    return PaymentBatch.objects.select_related("created_by").annotate(
+        line_count=Count("lines"),
+        total=Sum("lines__amount"),
+        paid_total=Sum("lines__amount", filter=Q(lines__status=PaymentLine.Status.PAID)),
+        pending_count=Count("lines", filter=Q(lines__status=PaymentLine.Status.PENDING)),
+        rejected_count=Count("lines", filter=Q(lines__status=PaymentLine.Status.REJECTED)),
+    )
+
+
+def waiting_summary() -> dict[str, int]:
+    """What the next batch would take, and what waits for a corrected account."""
+    payable = payable_instalments().aggregate(n=Count("pk"), total=Sum("amount"))
+    return {
+        "payable_count": payable["n"],
+        "payable_total": payable["total"] or 0,
+        "rejected_count": CashInstalment.objects.filter(status=InstalmentStatus.REJECTED).count(),
+    }
+
+
+def rejected_instalments(claim: Claim) -> QuerySet[CashInstalment]:
+    return claim.instalments.filter(status=InstalmentStatus.REJECTED).order_by("month")
+
+
+def batch_lines(batch: PaymentBatch) -> QuerySet[PaymentLine]:
+    return batch.lines.select_related("instalment__claim").order_by("pk")
+
+
+# --- Gathering --------------------------------------------------------------------------------
+
+
+def _next_reference(on: dt.date) -> str:
+    prefix = f"PB-{on:%Y%m%d}-"
+    taken = PaymentBatch.objects.filter(reference__startswith=prefix).count()
+    return f"{prefix}{taken + 1:02d}"
+
+
+def open_payment_batch(
+    *, acting_user: User | None = None, on: dt.date | None = None
+) -> PaymentBatch:
+    """The batch being gathered, or a new one. A retried task gets the same batch back."""
+    on = on or timezone.localdate()
+    for _attempt in range(5):
+        existing = PaymentBatch.objects.filter(state=PaymentBatch.State.OPEN).first()
+        if existing is not None:
+            return existing
+        try:
+            with transaction.atomic():
+                return PaymentBatch.objects.create(
+                    reference=_next_reference(on),
+                    period=on.replace(day=1),
+                    created_by=acting_user,
+                )
+        except IntegrityError:
+            # Someone else opened one (or took the reference) between our read and insert.
+            continue
+    raise ApplicationError(gettext("Could not open a payment batch; try again."))
+
+
+def payable_instalments():
+    """Instalments ready to be paid into an account we have."""
+    return (
+        CashInstalment.objects.filter(status=InstalmentStatus.PAYABLE)
+        .exclude(claim__bank_account="")
+        .order_by("due_date", "pk")
+    )
+
+
+def _add_chunk(batch: PaymentBatch, instalment_ids: list[int]) -> bool:
+    """Claim a chunk of instalments for ``batch`` and write their lines, in one transaction.
+
+    Each instalment is claimed by a conditional UPDATE that must change exactly one row; one
+    already taken (by a rerun, a retried task or a concurrent run) is skipped. A worker killed
+    inside the chunk rolls the whole chunk back. False: the batch is sealed, stop gathering.
+    """
+    with transaction.atomic():
+        still_open = (
+            PaymentBatch.objects.select_for_update()
+            .filter(pk=batch.pk, state=PaymentBatch.State.OPEN)
+            .exists()
+        )
+        if not still_open:
+            return False
+        now = timezone.now()
+        claimed = [
+            pk
+            for pk in instalment_ids
+            if CashInstalment.objects.filter(pk=pk, status=InstalmentStatus.PAYABLE).update(
+                status=InstalmentStatus.IN_BATCH, updated_at=now
+            )
+            == 1
+        ]
+        earlier = dict(
+            PaymentLine.objects.filter(instalment_id__in=claimed)
+            .values("instalment_id")
+            .annotate(n=Count("pk"))
+            .values_list("instalment_id", "n")
+        )
+        PaymentLine.objects.bulk_create(
+            PaymentLine(
+                batch=batch,
+                instalment=instalment,
+                amount=instalment.amount,
+                bank_name=instalment.claim.bank_name,
+                bank_account=instalment.claim.bank_account,
+                account_holder=instalment.claim.bank_account_holder,
+                reference=(
+                    f"{instalment.claim.number}-{instalment.month}-"
+                    f"{earlier.get(instalment.pk, 0) + 1}"
+                ),
+            )
+            for instalment in CashInstalment.objects.filter(pk__in=claimed)
+            .select_related("claim")
+            .order_by("pk")
+        )
+        return True
+
+
+def gather_payment_batch(*, batch_id: int) -> PaymentBatch | None:
+    """Fill the open batch with every payable instalment, then seal it (state ``ready``).
+
+    Instalments go in chunks of GATHER_CHUNK, each in its own transaction, so a worker killed
+    halfway leaves a consistent batch and the retried task carries on where it stopped.
+    Rerunning on a sealed batch adds nothing. An empty batch is deleted (returns None).
+    """
+    batch = PaymentBatch.objects.get(pk=batch_id)
+    if batch.state != PaymentBatch.State.OPEN:
+        return batch
+    ids = list(payable_instalments().values_list("pk", flat=True))
+    for start in range(0, len(ids), GATHER_CHUNK):
+        if not _add_chunk(batch, ids[start : start + GATHER_CHUNK]):
+            break
+    with transaction.atomic():
+        batch = PaymentBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.state != PaymentBatch.State.OPEN:
+            return batch
+        if not batch.lines.exists():
+            batch.delete()
+            return None
+        batch.state = PaymentBatch.State.READY
+        batch.gathered_at = timezone.now()
+        batch.save(update_fields=["state", "gathered_at", "updated_at"])
+    return batch
+
+
+def run_payment_batch(
+    *, acting_user: User | None = None, on: dt.date | None = None
+) -> PaymentBatch | None:
+    """Judge due instalments, then gather every payable one into a batch (the monthly run)."""
+    evaluate_due_instalments(on=on)
+    if (
+        not payable_instalments().exists()
+        and not PaymentBatch.objects.filter(state=PaymentBatch.State.OPEN).exists()
+    ):
+        return None
+    batch = open_payment_batch(acting_user=acting_user, on=on)
+    return gather_payment_batch(batch_id=batch.pk)
+
+
+# --- Export -----------------------------------------------------------------------------------
+
+
+def _csv_safe(text: str) -> str:
+    """Keep a spreadsheet from reading a name as a formula (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def export_payment_batch(*, batch_id: int, acting_user: User) -> str:
+    """The bank transfer file of a gathered batch (CSV, one row per transfer).
+
+    Every line is checked first (NIK of 16 digits, an account of digits, a holder's name, an
+    amount above zero); any problem refuses the whole file with a row-by-row report and leaves
+    the batch as it was. A valid export marks the batch ``exported``; exporting it again gives
+    the same file.
+    """
+    batch = PaymentBatch.objects.get(pk=batch_id)
+    if batch.state not in (PaymentBatch.State.READY, PaymentBatch.State.EXPORTED):
+        raise ApplicationError(gettext("Only a gathered batch can be exported."))
+    lines = list(batch.lines.select_related("instalment__claim__participant").order_by("pk"))
+    problems: list[RowProblem] = []
+    rows = []
+    for number, line in enumerate(lines, start=2):
+        claim = line.instalment.claim
+        nik = claim.participant.nik or ""
+        messages = []
+        if not (_DIGITS.match(nik) and len(nik) == 16):
+            messages.append(gettext("NIK is not 16 digits."))
+        if not _DIGITS.match(line.bank_account or ""):
+            messages.append(gettext("Bank account is missing or not digits."))
+        if not line.account_holder.strip():
+            messages.append(gettext("Account holder's name is missing."))
+        if line.amount <= 0:
+            messages.append(gettext("Amount must be above zero."))
+        if messages:
+            problems.append(RowProblem(row=number, reference=line.reference, messages=messages))
+        rows.append(
+            [
+                batch.reference,
+                claim.number,
+                nik,
+                line.bank_account,
+                _csv_safe(line.bank_name),
+                _csv_safe(line.account_holder),
+                str(line.amount),
+                line.reference,
+            ]
+        )
+    if problems:
+        raise PaymentFileError(
+            gettext("The transfer file was not produced: %(n)s rows have problems.")
+            % {"n": len(problems)},
+            problems,
+        )
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(EXPORT_COLUMNS)
+    writer.writerows(rows)
+    PaymentBatch.objects.filter(pk=batch.pk, state=PaymentBatch.State.READY).update(
+        state=PaymentBatch.State.EXPORTED, exported_at=timezone.now(), updated_at=timezone.now()
+    )
+    return out.getvalue()
+
+
+# --- Reconciliation ---------------------------------------------------------------------------
+
+
+@dataclass
+class ReconcileResult:
+    paid: int = 0
+    rejected: int = 0
+    unchanged: int = 0
+
+
+@dataclass(frozen=True)
+class _ResultRow:
+    row: int
+    line_id: int
+    status: str
+    bank_reference: str
+    reason: str
+
+
+def _read_result_rows(data: bytes) -> list[dict[str, str]]:
+    if len(data) > RESULT_MAX_BYTES:
+        raise PaymentFileError(gettext("The file is too large."), [])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise PaymentFileError(gettext("The file is not UTF-8 text."), []) from None
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = [column.strip().lower() for column in next(reader)]
+    except (StopIteration, csv.Error):
+        raise PaymentFileError(gettext("The file is empty."), []) from None
+    missing = [column for column in RESULT_COLUMNS if column not in header]
+    if missing:
+        raise PaymentFileError(
+            gettext("Missing columns: %(cols)s. Expected: %(expected)s.")
+            % {"cols": ", ".join(missing), "expected": ", ".join(RESULT_COLUMNS)},
+            [],
+        )
+    rows = []
+    try:
+        for values in reader:
+            if not any(value.strip() for value in values):
+                continue
+            if len(values) != len(header):
+                rows.append({"__row__": str(reader.line_num), "__bad__": "1"})
+                continue
+            row = {key: value.strip() for key, value in zip(header, values, strict=True)}
+            row["__row__"] = str(reader.line_num)
+            rows.append(row)
+    except csv.Error as exc:
+        raise PaymentFileError(
+            gettext("The file is not valid CSV: %(e)s") % {"e": exc}, []
+        ) from exc
+    if not rows:
+        raise PaymentFileError(gettext("The file has no rows."), [])
+    return rows
+
+
+def validate_result_file(*, batch: PaymentBatch, data: bytes) -> list[_ResultRow]:
+    """Every row checked against the batch; raises PaymentFileError listing every bad row."""
+    raw_rows = _read_result_rows(data)
+    lines = {line.reference: line for line in batch.lines.all()}
+    seen: set[str] = set()
+    problems: list[RowProblem] = []
+    parsed: list[_ResultRow] = []
+    for raw in raw_rows:
+        number = int(raw["__row__"])
+        if raw.get("__bad__"):
+            problems.append(
+                RowProblem(
+                    number,
+                    "",
+                    [
+                        gettext("Wrong number of columns (expected %(n)s).")
+                        % {"n": len(RESULT_COLUMNS)}
+                    ],
+                )
+            )
+            continue
+        reference = raw["reference"]
+        messages = []
+        line = lines.get(reference)
+        if not reference:
+            messages.append(gettext("Reference is empty."))
+        elif line is None:
+            messages.append(gettext("No transfer with this reference in this batch."))
+        elif reference in seen:
+            messages.append(gettext("This reference appears twice in the file."))
+        seen.add(reference)
+        status = raw["status"].lower()
+        if status not in ("paid", "rejected"):
+            messages.append(gettext("Status must be 'paid' or 'rejected'."))
+        amount = raw["amount"]
+        if not _DIGITS.match(amount):
+            messages.append(gettext("Amount must be whole Rupiah (digits only)."))
+        elif line is not None and int(amount) != line.amount:
+            messages.append(
+                gettext("Amount %(got)s differs from the transfer's %(want)s.")
+                % {"got": amount, "want": line.amount}
+            )
+        if status == "paid" and not raw["bank_reference"]:
+            messages.append(gettext("A paid row needs the bank's reference."))
+        if status == "rejected" and not raw["reason"]:
+            messages.append(gettext("A rejected row needs the bank's reason."))
+        if (
+            line is not None
+            and line.status != PaymentLine.Status.PENDING
+            and status in ("paid", "rejected")
+            and line.status != status
+        ):
+            messages.append(
+                gettext("Already reconciled as %(status)s.") % {"status": line.get_status_display()}
+            )
+        if messages:
+            problems.append(RowProblem(number, reference, messages))
+            continue
+        parsed.append(
+            _ResultRow(
+                row=number,
+                line_id=line.pk,
+                status=status,
+                bank_reference=raw["bank_reference"][:60],
+                reason=raw["reason"][:255],
+            )
+        )
+    if problems:
+        raise PaymentFileError(
+            gettext("The bank file was refused: %(n)s rows have problems; nothing was changed.")
+            % {"n": len(problems)},
+            problems,
+        )
+    return parsed
+
+
+def reconcile_payment_batch(*, batch_id: int, acting_user: User, data: bytes) -> ReconcileResult:
+    """Apply the bank's result file to an exported batch: each transfer paid or rejected.
+
+    All rows are validated before anything is written; the valid file is applied in one
+    transaction. A paid row marks its instalment paid; a rejected row marks it rejected with
+    the bank's reason (it becomes payable again once the account is corrected, see
+    ``correct_bank_account``). Importing the same file again changes nothing. The batch is
+    reconciled when no transfer is pending. Raises PaymentFileError with the row report.
+    """
+    batch = PaymentBatch.objects.get(pk=batch_id)
+    if batch.state not in (PaymentBatch.State.EXPORTED, PaymentBatch.State.RECONCILED):
+        raise ApplicationError(gettext("Only an exported batch can be reconciled."))
+    rows = validate_result_file(batch=batch, data=data)
+    result = ReconcileResult()
+    touched_claims: set[int] = set()
+    now = timezone.now()
+    with transaction.atomic():
+        PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+        for row in rows:
+            changed = PaymentLine.objects.filter(
+                pk=row.line_id, status=PaymentLine.Status.PENDING
+            ).update(
+                status=row.status,
+                bank_reference=row.bank_reference if row.status == "paid" else "",
+                rejection_reason=row.reason if row.status == "rejected" else "",
+                resolved_at=now,
+            )
+            if changed != 1:
+                result.unchanged += 1
+                continue
+            line = PaymentLine.objects.select_related("instalment__claim").get(pk=row.line_id)
+            instalment = line.instalment
+            if row.status == "paid":
+                new_status, reason, action = InstalmentStatus.PAID, "", "instalment_paid"
+                result.paid += 1
+            else:
+                new_status, action = InstalmentStatus.REJECTED, "instalment_rejected"
+                reason = gettext("Rejected by the bank: %(r)s") % {"r": row.reason}
+                result.rejected += 1
+            updated = CashInstalment.objects.filter(
+                pk=instalment.pk, status=InstalmentStatus.IN_BATCH
+            ).update(
+                status=new_status,
+                status_reason=reason[:255],
+                paid_at=now if new_status == InstalmentStatus.PAID else None,
+                updated_at=now,
+            )
+            if updated != 1:
+                raise ApplicationError(
+                    gettext("Transfer %(ref)s: its instalment is no longer in a batch.")
+                    % {"ref": line.reference}
+                )
+            record_event(
+                instalment.claim,
+                actor=acting_user,
+                action=action,
+                note=reason,
+                data={
+                    "month": instalment.month,
+                    "amount": line.amount,
+                    "batch": batch.reference,
+                    "reference": line.reference,
+                    "bank_reference": row.bank_reference,
+                },
+            )
+            touched_claims.add(instalment.claim_id)
+        if not batch.lines.filter(status=PaymentLine.Status.PENDING).exists():
+            PaymentBatch.objects.filter(pk=batch.pk).update(
+                state=PaymentBatch.State.RECONCILED, reconciled_at=now, updated_at=now
+            )
+        for claim_id in sorted(touched_claims):
+            transaction.on_commit(lambda claim_id=claim_id: complete_if_finished(claim_id=claim_id))
+    return result
+
+
+@transaction.atomic
+def correct_bank_account(
+    *,
+    claim_id: int,
+    acting_user: User,
+    bank_name: str,
+    bank_account: str,
+    account_holder: str,
+    note: str = "",
+) -> Claim:
+    """Record the corrected account of a claim; its bank-rejected instalments become payable.
+
+    The account must be the worker's own (jkp-rules.md §3.3). Raises PermissionDeniedError for
+    another branch's claim. Writes a CaseEvent (the account itself is not put in the event).
+    """
+    claim = Claim.objects.select_for_update(of=("self",)).select_related("branch").get(pk=claim_id)
+    if not in_claim_branch(acting_user, claim):
+        raise PermissionDeniedError(gettext("This claim belongs to another branch."))
+    account = "".join(bank_account.split())
+    if not _DIGITS.match(account):
+        raise ApplicationError(gettext("The account number must be digits."), field="bank_account")
+    if not account_holder.strip():
+        raise ApplicationError(gettext("The account holder is required."), field="account_holder")
+    claim.bank_name = bank_name.strip()
+    claim.bank_account = account
+    claim.bank_account_holder = account_holder.strip()
+    claim.save(update_fields=["bank_name", "bank_account", "bank_account_holder", "updated_at"])
+    months = list(
+        claim.instalments.filter(status=InstalmentStatus.REJECTED).values_list("month", flat=True)
+    )
+    CashInstalment.objects.filter(claim=claim, status=InstalmentStatus.REJECTED).update(
+        status=InstalmentStatus.PAYABLE,
+        status_reason=gettext("Bank account corrected; payable again."),
+        updated_at=timezone.now(),
+    )
+    record_event(
+        claim,
+        actor=acting_user,
+        action="bank_account_corrected",
+        note=note,
+        data={"bank": claim.bank_name, "account_end": account[-4:], "months_repayable": months},
+    )
+    return claim

@@ -1,0 +1,476 @@
+"""Bulk import of monthly contribution files: CSV with NIK, NPP, period, wage, paid date.
+
+Three steps, so that a million rows take seconds and a bad file changes nothing:
+
+1. **Check** every row in Python while streaming the file (formats, ranges, the NIK's own
+   structure), computing the NIK's blind index (``Participant.index_for``) as it goes; good
+   rows are written to a staging file, bad ones to the error report (line, field, reason).
+2. **Resolve** the staged rows against the database: unknown NIK, unknown NPP, and a second
+   row for the same participant and month within the file are reported the same way.
+3. **Merge**, only when the file is clean or the operator chose to apply the valid rows:
+   on PostgreSQL the staging file is ``COPY``-ed into a temporary table and merged with one
+   ``INSERT ... SELECT ... ON CONFLICT DO NOTHING``; elsewhere (SQLite) with
+   ``bulk_create(ignore_conflicts=True)``. Months already stored are left alone, so importing
+   the same file twice changes nothing. Participants who gained months are then handed to
+   ``benefits.conditions.stop_on_reemployment``.
+
+Steps 2 and 3 run in one transaction: either everything valid is applied or nothing is.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import heapq
+import io
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from benefits.conditions import stop_on_reemployment
+from participants.models import ContributionMonth, Employer, ImportJob, Participant
+from participants.nik import parse_nik
+
+COLUMNS = ("nik", "npp", "period", "wage", "paid_date")
+ERROR_COLUMNS = ("line", "field", "reason")
+# A monthly wage above Rp 1 trillion is a typing mistake, and it keeps within a bigint.
+MAX_WAGE = 10**12
+EARLIEST_PERIOD = dt.date(2000, 1, 1)
+PROGRESS_EVERY = 20_000
+RESOLVE_CHUNK = 5_000
+NIK_CACHE_SIZE = 50_000
+# stop_on_reemployment filters with IN (...): keep each call well under the parameter limit.
+STOP_CHUNK = 10_000
+
+_NPP = re.compile(r"^\d{8}$")
+_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (not CSV, not UTF-8, wrong header)."""
+
+
+@dataclass(frozen=True, order=True)
+class RowError:
+    line: int
+    field: str
+    reason: str
+
+
+@dataclass
+class Outcome:
+    total_rows: int = 0
+    error_rows: int = 0
+    inserted_rows: int = 0
+    skipped_rows: int = 0
+    stopped_claims: int = 0
+    applied: bool = False
+    touched_participant_ids: list[int] = field(default_factory=list)
+
+
+# --- step 1: check each row -------------------------------------------------------------------
+
+
+def _check_row(row: list[str], line: int, today: dt.date) -> tuple[str | None, list[RowError]]:
+    """The row as a staged line (tab-separated: line, nik_index, npp, period, wage, paid_on),
+    or None and its errors. Runs once per row of million-row files: kept lean."""
+    if len(row) != len(COLUMNS):
+        return None, [
+            RowError(
+                line,
+                "row",
+                _("Expected %(expected)d columns, found %(found)d.")
+                % {"expected": len(COLUMNS), "found": len(row)},
+            )
+        ]
+    nik, npp, period_text, wage_text, paid_text = row
+    nik_index, nik_problem = _nik_index(nik.strip(), today, translation.get_language())
+    npp = npp.strip()
+    period = _period(period_text.strip(), today)
+    wage_text = wage_text.strip()
+    paid_on = _paid_date(paid_text.strip(), today)
+    # The length bound comes first: int() of thousands of digits is slow, then refused.
+    wage_digits = len(wage_text) <= 13 and wage_text.isascii() and wage_text.isdigit()
+    wage_ok = wage_digits and 0 < int(wage_text) <= MAX_WAGE
+    if nik_problem or not _NPP.match(npp) or period is None or not wage_ok or paid_on is None:
+        errors = []
+        if nik_problem:
+            errors.append(RowError(line, "nik", nik_problem))
+        if not _NPP.match(npp):
+            errors.append(RowError(line, "npp", _("NPP must be 8 digits.")))
+        if period is None:
+            errors.append(
+                RowError(line, "period", _("Period must be a past or current month as YYYY-MM."))
+            )
+        if not wage_ok:
+            errors.append(
+                RowError(line, "wage", _("Wage must be a whole number of Rupiah above 0."))
+            )
+        if paid_on is None:
+            errors.append(
+                RowError(line, "paid_date", _("Paid date must be a past date as YYYY-MM-DD."))
+            )
+        return None, errors
+    return f"{line}\t{nik_index}\t{npp}\t{period}\t{int(wage_text)}\t{paid_on}\n", []
+
+
+# Files list a worker's months together (a backfill holds many per NIK), and the blind index is
+# the costliest step per row: remember the last NIKs seen, within a bound on memory.
+@functools.lru_cache(maxsize=NIK_CACHE_SIZE)
+def _nik_index(nik: str, today: dt.date, language: str | None) -> tuple[str, str]:
+    """(blind index, "") for a valid NIK, ("", reason in `language`) otherwise."""
+    try:
+        parse_nik(nik, today=today)
+    except ValidationError as exc:
+        return "", exc.messages[0]
+    return Participant.index_for(nik), ""
+
+
+# A file holds a few distinct months and payment dates: parse each text once.
+@functools.lru_cache(maxsize=4096)
+def _period(text: str, today: dt.date) -> dt.date | None:
+    match = _PERIOD.match(text)
+    if not match or not 1 <= int(match[2]) <= 12:
+        return None
+    period = dt.date(int(match[1]), int(match[2]), 1)
+    return period if EARLIEST_PERIOD <= period <= today else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _paid_date(text: str, today: dt.date) -> dt.date | None:
+    match = _DATE.match(text)
+    if not match:
+        return None
+    try:
+        paid_on = dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+    return paid_on if EARLIEST_PERIOD <= paid_on <= today else None
+
+
+def _open_text(path: Path) -> io.TextIOWrapper:
+    # utf-8-sig: spreadsheets on Windows write a byte-order mark.
+    return open(path, encoding="utf-8-sig", newline="")
+
+
+def count_rows(path: Path) -> int:
+    """Data rows (lines after the header), counted fast for the progress bar."""
+    with open(path, "rb") as handle:
+        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+        handle.seek(0, 2)
+        size = handle.tell()
+        if size:
+            handle.seek(-1, 2)
+            if handle.read(1) != b"\n":
+                lines += 1
+    return max(lines - 1, 0)
+
+
+def check_rows(
+    path: Path,
+    *,
+    staged: io.TextIOBase,
+    errors: list[RowError],
+    today: dt.date,
+    on_progress: Callable[[int], None] = lambda n: None,
+) -> int:
+    """Check every row; write good ones tab-separated to `staged`, append bad ones to
+    `errors`. Returns the number of data rows. Raises ImportFileError for an unreadable file."""
+    rows = 0
+    try:
+        with _open_text(path) as handle:
+            reader = csv.reader(handle)
+            header = [cell.strip().lower() for cell in next(reader, [])]
+            if tuple(header) != COLUMNS:
+                raise ImportFileError(
+                    _("The first line must be the header: %(columns)s.")
+                    % {"columns": ",".join(COLUMNS)}
+                )
+            write = staged.write
+            for row in reader:
+                if not row:
+                    continue
+                rows += 1
+                good, bad = _check_row(row, reader.line_num, today)
+                if good is None:
+                    errors.extend(bad)
+                else:
+                    write(good)
+                if rows % PROGRESS_EVERY == 0:
+                    on_progress(rows)
+    except UnicodeDecodeError:
+        raise ImportFileError(_("The file is not UTF-8 text.")) from None
+    except csv.Error as exc:
+        raise ImportFileError(_("The file is not valid CSV: %(error)s") % {"error": exc}) from None
+    on_progress(rows)
+    return rows
+
+
+def _staged_rows(staged_path: Path) -> Iterator[tuple]:
+    with open(staged_path, encoding="utf-8") as handle:
+        for text in handle:
+            line, nik_index, npp, period, wage, paid_on = text.rstrip("\n").split("\t")
+            yield (
+                int(line),
+                nik_index,
+                npp,
+                dt.date.fromisoformat(period),
+                int(wage),
+                dt.date.fromisoformat(paid_on),
+            )
+
+
+# --- steps 2 and 3: resolve and merge ----------------------------------------------------------
+
+
+def _unknown_nik() -> str:
+    return _("No participant with this NIK.")
+
+
+def _unknown_npp() -> str:
+    return _("No employer with this NPP.")
+
+
+def _duplicate(first_line: int) -> str:
+    return _("Same NIK and period as line %(line)d.") % {"line": first_line}
+
+
+def _merge_postgresql(
+    staged_path: Path, *, apply_valid_rows: bool, known_errors: bool
+) -> tuple[list, Outcome]:
+    contribution = ContributionMonth._meta.db_table
+    participant = Participant._meta.db_table
+    employer = Employer._meta.db_table
+    outcome = Outcome()
+    with connection.cursor() as cursor:
+        # ON COMMIT DROP cleans up after a normal run; the explicit DROP covers a caller that
+        # runs several imports inside one outer transaction (and the test suite).
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.import_staging")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE import_staging (line integer, nik_index varchar(64),"
+            " npp varchar(8), period date, wage bigint, paid_on date) ON COMMIT DROP"
+        )
+        with (
+            cursor.cursor.copy("COPY import_staging FROM STDIN") as copy,
+            open(staged_path, "rb") as handle,
+        ):
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                copy.write(block)
+        cursor.execute(
+            f"SELECT s.line, 'nik' FROM import_staging s WHERE NOT EXISTS"
+            f" (SELECT 1 FROM {participant} p WHERE p.nik_index = s.nik_index)"
+            f" UNION ALL SELECT s.line, 'npp' FROM import_staging s WHERE NOT EXISTS"
+            f" (SELECT 1 FROM {employer} e WHERE e.npp = s.npp)"
+            f" UNION ALL SELECT d.line, d.first::text FROM (SELECT line, min(line) OVER"
+            f" (PARTITION BY nik_index, period) AS first FROM import_staging) d"
+            f" WHERE d.line <> d.first"
+        )
+        errors = [
+            RowError(line, "nik", _unknown_nik())
+            if kind == "nik"
+            else RowError(line, "npp", _unknown_npp())
+            if kind == "npp"
+            else RowError(line, "period", _duplicate(int(kind)))
+            for line, kind in cursor.fetchall()
+        ]
+        if (errors or known_errors) and not apply_valid_rows:
+            return errors, outcome
+        duplicate_lines = [e.line for e in errors if e.field == "period"]
+        if duplicate_lines:
+            cursor.execute("DELETE FROM import_staging WHERE line = ANY(%s)", [duplicate_lines])
+        # The one merge statement: rows whose NIK or NPP did not resolve drop out of the joins,
+        # and months already stored are skipped by the unique (participant, period) index.
+        cursor.execute(
+            f"WITH inserted AS (INSERT INTO {contribution}"
+            f" (participant_id, employer_id, period, wage, paid_on, created_at)"
+            f" SELECT p.id, e.id, s.period, s.wage, s.paid_on, now() FROM import_staging s"
+            f" JOIN {participant} p ON p.nik_index = s.nik_index"
+            f" JOIN {employer} e ON e.npp = s.npp"
+            f" ON CONFLICT (participant_id, period) DO NOTHING RETURNING participant_id)"
+            f" SELECT participant_id, count(*) FROM inserted GROUP BY participant_id"
+        )
+        for participant_id, months in cursor.fetchall():
+            outcome.touched_participant_ids.append(participant_id)
+            outcome.inserted_rows += months
+        cursor.execute("SELECT count(*) FROM import_staging")
+        staged = cursor.fetchone()[0]
+    outcome.skipped_rows = (
+        staged - outcome.inserted_rows - len({e.line for e in errors if e.field != "period"})
+    )
+    outcome.applied = True
+    return errors, outcome
+
+
+def _merge_portable(
+    staged_path: Path, *, apply_valid_rows: bool, known_errors: bool
+) -> tuple[list, Outcome]:
+    """The same resolve-and-merge with the ORM, for SQLite (the embedded default)."""
+    errors: list[RowError] = []
+    resolved: list[ContributionMonth] = []
+    first_line: dict[tuple[str, dt.date], int] = {}
+    employers: dict[str, int | None] = {}
+    chunk: list[tuple] = []
+
+    def resolve(rows: list[tuple]) -> None:
+        ids = dict(
+            Participant.objects.filter(nik_index__in={r[1] for r in rows}).values_list(
+                "nik_index", "id"
+            )
+        )
+        missing_npp = {r[2] for r in rows} - set(employers)
+        if missing_npp:
+            employers.update(dict.fromkeys(missing_npp))
+            employers.update(Employer.objects.filter(npp__in=missing_npp).values_list("npp", "id"))
+        for line, nik_index, npp, period, wage, paid_on in rows:
+            row_errors = []
+            if nik_index not in ids:
+                row_errors.append(RowError(line, "nik", _unknown_nik()))
+            if employers[npp] is None:
+                row_errors.append(RowError(line, "npp", _unknown_npp()))
+            earlier = first_line.setdefault((nik_index, period), line)
+            if earlier != line:
+                row_errors.append(RowError(line, "period", _duplicate(earlier)))
+            if row_errors:
+                errors.extend(row_errors)
+                continue
+            resolved.append(
+                ContributionMonth(
+                    participant_id=ids[nik_index],
+                    employer_id=employers[npp],
+                    period=period,
+                    wage=wage,
+                    paid_on=paid_on,
+                )
+            )
+
+    for row in _staged_rows(staged_path):
+        chunk.append(row)
+        if len(chunk) == RESOLVE_CHUNK:
+            resolve(chunk)
+            chunk = []
+    if chunk:
+        resolve(chunk)
+    outcome = Outcome()
+    if (errors or known_errors) and not apply_valid_rows:
+        return errors, outcome
+    before = ContributionMonth.objects.count()
+    ContributionMonth.objects.bulk_create(resolved, ignore_conflicts=True, batch_size=1000)
+    outcome.inserted_rows = ContributionMonth.objects.count() - before
+    outcome.skipped_rows = len(resolved) - outcome.inserted_rows
+    outcome.touched_participant_ids = sorted({c.participant_id for c in resolved})
+    outcome.applied = True
+    return errors, outcome
+
+
+# --- the whole import -------------------------------------------------------------------------
+
+
+def write_error_report(errors: Iterable[RowError]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(ERROR_COLUMNS)
+    writer.writerows((e.line, e.field, e.reason) for e in errors)
+    return out.getvalue().encode("utf-8")
+
+
+def import_contributions(
+    path: Path,
+    *,
+    apply_valid_rows: bool = False,
+    today: dt.date | None = None,
+    on_progress: Callable[[int], None] = lambda n: None,
+    on_checked: Callable[[], None] = lambda: None,
+) -> tuple[Outcome, list[RowError]]:
+    """Check, resolve and (if clean, or if `apply_valid_rows`) merge one contribution file.
+
+    `on_progress(rows)` is called while rows are being checked, `on_checked()` once before
+    the database work starts.
+
+    Returns the outcome and every row error, sorted by line. Raises ImportFileError for a
+    file that cannot be read at all; then nothing is applied either.
+    """
+    today = today or timezone.localdate()
+    check_errors: list[RowError] = []
+    with tempfile.TemporaryDirectory(prefix="jkp-import-") as workdir:
+        staged_path = Path(workdir) / "staged.tsv"
+        with open(staged_path, "w", encoding="utf-8") as staged:
+            total = check_rows(
+                path, staged=staged, errors=check_errors, today=today, on_progress=on_progress
+            )
+        on_checked()
+        merge = _merge_postgresql if connection.vendor == "postgresql" else _merge_portable
+        with transaction.atomic():
+            resolve_errors, outcome = merge(
+                staged_path, apply_valid_rows=apply_valid_rows, known_errors=bool(check_errors)
+            )
+            touched = outcome.touched_participant_ids
+            for start in range(0, len(touched), STOP_CHUNK):
+                stopped = stop_on_reemployment(participant_ids=touched[start : start + STOP_CHUNK])
+                outcome.stopped_claims += len(stopped)
+    errors = list(heapq.merge(check_errors, sorted(resolve_errors)))
+    outcome.total_rows = total
+    outcome.error_rows = len({e.line for e in errors})
+    return outcome, errors
+
+
+def run_import_job(job_id: int) -> ImportJob:
+    """Run (or re-run) an ImportJob, recording its progress and result on the row.
+
+    Safe to run twice: a finished job is left alone, and a merge never inserts a month that is
+    already stored.
+    """
+    job = ImportJob.objects.get(pk=job_id)
+    if job.status == ImportJob.Status.DONE:
+        return job
+    path = Path(job.file.path)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.VALIDATING,
+        total_rows=count_rows(path),
+        processed_rows=0,
+        started_at=timezone.now(),
+        message="",
+    )
+
+    def progress(rows: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=rows)
+
+    job.refresh_from_db()
+    try:
+        outcome, errors = import_contributions(
+            path,
+            apply_valid_rows=job.apply_valid_rows,
+            on_progress=progress,
+            on_checked=lambda: ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportJob.Status.APPLYING
+            ),
+        )
+    except ImportFileError as exc:
+        job.status = ImportJob.Status.FAILED
+        job.message = str(exc)
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "message", "finished_at", "updated_at"])
+        return job
+    job.total_rows = outcome.total_rows
+    job.processed_rows = outcome.total_rows
+    job.error_rows = outcome.error_rows
+    job.inserted_rows = outcome.inserted_rows
+    job.skipped_rows = outcome.skipped_rows
+    job.stopped_claims = outcome.stopped_claims
+    job.status = ImportJob.Status.DONE if outcome.applied else ImportJob.Status.NEEDS_DECISION
+    job.finished_at = timezone.now()
+    if job.errors_file:
+        job.errors_file.delete(save=False)
+    if errors:
+        job.errors_file.save(f"errors-{job.pk}.csv", ContentFile(write_error_report(errors)))
+    job.save()
+    return job

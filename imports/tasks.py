@@ -1,0 +1,11 @@
+"""Background work of the contribution imports."""
+
+from celery import shared_task
+
+from imports.contributions import run_import_job
+
+
+@shared_task
+def run_import_job_task(job_id: int) -> str:
+    """Import one contribution file; rerunning it is harmless (see run_import_job)."""
+    return run_import_job(job_id).status

@@ -1,0 +1,178 @@
+"""Writes of the worker portal: account activation and e-mail confirmation.
+
+Everything a worker does to a claim or a benefit goes through the workflow services
+(claims.services) and the benefit services (benefits.services); this module only owns the
+portal account itself, the e-mails it sends, and steps where the portal joins two workflow
+services into one act of the worker (signing the KAPK and sending the claim). What the worker
+is told about the case is claims.notifications.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from claims import services as claim_services
+from claims.models import Claim
+from jkp_site.core.exceptions import ApplicationError
+from jkp_site.core.models import User
+from jkp_site.core.roles import Role
+from participants.models import Participant
+from portal.throttle import ActivationThrottle
+
+EMAIL_CONFIRM_SALT = "portal.confirm-email"
+EMAIL_CONFIRM_MAX_AGE = dt.timedelta(days=3)
+
+
+class IdentityNotProvenError(ApplicationError):
+    """The three facts did not all match. Deliberately silent about which one failed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "These details do not match our records. Check your NIK, your KPJ card number "
+                "and your birth date, or ask your BPJS Ketenagakerjaan branch for help."
+            ),
+            code="identity_not_proven",
+        )
+
+
+class ActivationThrottledError(ApplicationError):
+    def __init__(self) -> None:
+        super().__init__(
+            _("Too many attempts. For your security, wait an hour before trying again."),
+            code="throttled",
+        )
+
+
+class AccountExistsError(ApplicationError):
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "A portal account already exists for this participant. Sign in with your KPJ "
+                "number; if you forgot the password, ask your branch to reset it."
+            ),
+            code="account_exists",
+        )
+
+
+@transaction.atomic
+def activate_account(
+    *,
+    nik: str,
+    kpj_number: str,
+    birth_date: dt.date,
+    password: str,
+    ip_address: str,
+) -> User:
+    """Create the portal account of the participant who proves NIK, KPJ number and birth date.
+
+    All three must match one participant record. Any mismatch raises IdentityNotProvenError
+    with the same message, and counts against the client address and the NIK tried
+    (ActivationThrottle); once either is over the limit, ActivationThrottledError is raised
+    before anything is looked up, even for correct details. A participant has at most one
+    account (AccountExistsError; the one-to-one column enforces it too). The account's user
+    name is the KPJ number; it joins the "peserta" group and has no branch.
+    """
+    throttle = ActivationThrottle.from_settings()
+    if throttle.blocked(nik=nik, ip_address=ip_address):
+        raise ActivationThrottledError()
+    participant = (
+        Participant.objects.select_for_update().filter(nik_index=Participant.index_for(nik)).first()
+    )
+    if (
+        participant is None
+        or participant.kpj_number != kpj_number
+        or participant.birth_date != birth_date
+    ):
+        throttle.record_failure(nik=nik, ip_address=ip_address)
+        raise IdentityNotProvenError()
+    if participant.user_id is not None or User.objects.filter(username=kpj_number).exists():
+        raise AccountExistsError()
+    first_name, _sep, last_name = participant.name.partition(" ")
+    user = User.objects.create_user(
+        username=kpj_number,
+        password=password,
+        first_name=first_name[:150],
+        last_name=last_name[:150],
+    )
+    user.groups.add(Group.objects.get(name=Role.PESERTA.value))
+    participant.user = user
+    participant.save(update_fields=["user", "updated_at"])
+    throttle.reset_identity(nik=nik)
+    return user
+
+
+def email_confirmation_token(*, user: User, email: str) -> str:
+    """A signed, expiring token for confirming `email` as `user`'s address.
+
+    It carries the address the account had when it was issued, so it stops working once any
+    confirmation (this one or a later one) has changed the address.
+    """
+    return signing.dumps(
+        {"u": user.pk, "e": email, "was": user.email}, salt=EMAIL_CONFIRM_SALT, compress=True
+    )
+
+
+def send_email_confirmation(*, user: User, email: str, link_for: Callable[[str], str]) -> None:
+    """Send the confirmation link for `email` (after commit). `link_for(token)` -> absolute URL."""
+    link = link_for(email_confirmation_token(user=user, email=email))
+    body = render_to_string(
+        "portal/email/confirm_email.txt", {"user": user, "link": link, "days": 3}
+    )
+    transaction.on_commit(
+        lambda: send_mail(
+            _("Confirm your e-mail address for the JKP portal"),
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [email],
+        )
+    )
+
+
+@transaction.atomic
+def sign_kapk_and_submit(*, claim_id: int, acting_user: User) -> Claim:
+    """The review step's one button: sign the KAPK and send the draft to the branch.
+
+    One transaction, so a refused submission (say, a missing PHK proof) does not leave a
+    signed KAPK on a draft the worker thinks they have not signed yet. Raises whatever
+    ApplicationError the workflow services raise.
+    """
+    claim_services.update_draft(claim_id=claim_id, acting_user=acting_user, kapk_signed=True)
+    return claim_services.submit_claim(claim_id=claim_id, acting_user=acting_user)
+
+
+class InvalidEmailLinkError(ApplicationError):
+    def __init__(self) -> None:
+        super().__init__(
+            _("This confirmation link is invalid, already used or expired. Ask for a new one."),
+            code="invalid_link",
+        )
+
+
+@transaction.atomic
+def confirm_email(*, token: str) -> User:
+    """Record the address a signed link confirms, on the account and the participant record.
+
+    Raises InvalidEmailLinkError for a forged, expired or already used link.
+    """
+    try:
+        data = signing.loads(
+            token, salt=EMAIL_CONFIRM_SALT, max_age=EMAIL_CONFIRM_MAX_AGE.total_seconds()
+        )
+    except signing.BadSignature:
+        raise InvalidEmailLinkError() from None
+    user = User.objects.select_for_update().filter(pk=data.get("u")).first()
+    if user is None or user.email != data.get("was"):
+        raise InvalidEmailLinkError()
+    user.email = data["e"]
+    user.save(update_fields=["email"])
+    Participant.objects.filter(user=user).update(email=data["e"], updated_at=timezone.now())
+    return user

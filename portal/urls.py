@@ -1,0 +1,26 @@
+from django.urls import path
+
+from portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("activate/", views.activate, name="activate"),
+    path("email/", views.change_email, name="change_email"),
+    path("email/confirm/<str:token>/", views.confirm_email, name="confirm_email"),
+    path("check/", views.precheck, name="precheck"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("claims/new/", views.file_claim, name="file_claim"),
+    path("claims/<int:pk>/", views.claim_detail, name="claim"),
+    path("claims/<int:pk>/edit/<slug:step>/", views.claim_step, name="claim_step"),
+    path("claims/<int:pk>/appeal/", views.claim_appeal, name="claim_appeal"),
+    path("claims/<int:pk>/withdraw/", views.claim_withdraw, name="claim_withdraw"),
+    path("claims/<int:pk>/activity/", views.report_activity, name="report_activity"),
+    path("claims/<int:pk>/employment-status/", views.employment_status, name="employment_status"),
+    path("training/<int:pk>/accept/", views.accept_training, name="accept_training"),
+    path("documents/<int:pk>/", views.document_download, name="document"),
+    path("instalments/<int:pk>/", views.instalment_detail, name="instalment"),
+]

@@ -1,0 +1,588 @@
+"""Pages of the worker portal. Thin: one selector to load, at most one service to act.
+
+Every page but activation, sign-in and the e-mail link needs a signed-in worker
+(`worker_required`), and loads objects only through portal.selectors, which
+start from that worker's participant record.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from benefits import services as benefit_services
+from claims import notifications as wording
+from claims import services as claim_services
+from claims.models import Claim
+from claims.rules import NoRuleVersionError, ScenarioError
+from claims.vocabulary import WithdrawReason
+from jkp_site.core.exceptions import ApplicationError
+from portal import selectors, services
+from portal.forms import (
+    ActivationForm,
+    ActivityForm,
+    AppealForm,
+    BankForm,
+    ClaimTerminationForm,
+    DocumentForm,
+    EmailForm,
+    EmploymentStatusForm,
+    KapkForm,
+    PortalAuthenticationForm,
+    TerminationForm,
+)
+from training import services as training_services
+from training.models import JobSeekingActivity
+
+
+def worker_required(view):
+    """Signed in (else to the portal's sign-in page) and holding a participant record (else 403).
+
+    The participant is passed to the view, so no view looks it up any other way.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("portal:login"))
+        participant = selectors.participant_for(request.user)
+        return view(request, participant, *args, **kwargs)
+
+    return wrapper
+
+
+def client_address(request: HttpRequest) -> str:
+    """The address activation attempts are counted against.
+
+    REMOTE_ADDR is what the proxy in front of gunicorn connects from; behind a load balancer
+    the balancer must pass the client in X-Forwarded-For and gunicorn's --forwarded-allow-ips
+    decides whether it is trusted (it rewrites REMOTE_ADDR), so nothing here trusts headers.
+    """
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+class PortalLoginView(auth_views.LoginView):
+    template_name = "portal/login.html"
+    authentication_form = PortalAuthenticationForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        return reverse("portal:home")
+
+
+login_view = PortalLoginView.as_view()
+logout_view = auth_views.LogoutView.as_view(next_page=reverse_lazy("portal:login"))
+
+
+def _posted(request: HttpRequest):
+    """The POST data of a POST (even an empty one: an unticked box must still be validated)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _files(request: HttpRequest):
+    return request.FILES if request.method == "POST" else None
+
+
+def _apply_errors(form, exc: ApplicationError) -> None:
+    """A service's refusal shown on the form: on its field when it names one, else on top."""
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, ValidationError(exc.message, code=exc.code))
+
+
+def _email_link(request: HttpRequest):
+    return lambda token: request.build_absolute_uri(
+        reverse("portal:confirm_email", kwargs={"token": token})
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def activate(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("portal:home")
+    form = ActivationForm(_posted(request))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.activate_account(
+                nik=data["nik"],
+                kpj_number=data["kpj_number"],
+                birth_date=data["birth_date"],
+                password=data["password1"],
+                ip_address=client_address(request),
+            )
+        except services.ActivationThrottledError as exc:
+            _apply_errors(form, exc)
+            status = 429
+        except ApplicationError as exc:
+            _apply_errors(form, exc)
+        else:
+            services.send_email_confirmation(
+                user=user, email=data["email"], link_for=_email_link(request)
+            )
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                _("Your account is ready. We sent a link to %(email)s: open it to confirm.")
+                % {"email": data["email"]},
+            )
+            return redirect("portal:home")
+    return render(request, "portal/activate.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
+    """GET only shows a button: mail scanners that open links must not confirm anything."""
+    if request.method == "POST":
+        try:
+            services.confirm_email(token=token)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return render(request, "portal/confirm_email.html", {"invalid": True}, status=400)
+        messages.success(request, _("Thank you: your e-mail address is confirmed."))
+        return redirect("portal:home")
+    return render(request, "portal/confirm_email.html", {"invalid": False})
+
+
+@worker_required
+@require_http_methods(["GET", "POST"])
+def change_email(request: HttpRequest, participant) -> HttpResponse:
+    form = EmailForm(_posted(request), initial={"email": request.user.email})
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        services.send_email_confirmation(
+            user=request.user, email=email, link_for=_email_link(request)
+        )
+        messages.success(request, _("We sent a confirmation link to %(email)s.") % {"email": email})
+        return redirect("portal:home")
+    return render(request, "portal/email_form.html", {"form": form})
+
+
+@worker_required
+def home(request: HttpRequest, participant) -> HttpResponse:
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "participant": participant,
+            "claims": [
+                (claim, wording.status_words(claim))
+                for claim in selectors.claims_of(participant).order_by("-created_at")
+            ],
+            "draft": selectors.open_draft(participant),
+        },
+    )
+
+
+@worker_required
+def precheck(request: HttpRequest, participant) -> HttpResponse:
+    """GET with the form's fields runs the check: nothing is written, so nothing is POSTed."""
+    employment = selectors.last_employment(participant)
+    initial = {}
+    if employment is not None:
+        initial = {
+            "contract_type": employment.contract_type,
+            "contract_end_date": employment.end_date,
+        }
+    form = TerminationForm(request.GET if "phk_date" in request.GET else None, initial=initial)
+    result = None
+    if form.is_bound and form.is_valid():
+        try:
+            result = selectors.precheck(participant=participant, **form.cleaned_data)
+        except ScenarioError as exc:
+            form.add_error(None, exc.message)
+        except NoRuleVersionError:
+            form.add_error("phk_date", _("JKP did not exist yet on that date."))
+    return render(request, "portal/precheck.html", {"form": form, "result": result})
+
+
+# --- Filing a claim, step by step ----------------------------------------------------------------
+
+STEPS = (
+    ("phk", gettext_lazy("Your PHK")),
+    ("bank", gettext_lazy("Bank account")),
+    ("documents", gettext_lazy("Documents")),
+    ("review", gettext_lazy("Check and send")),
+)
+STEP_NAMES = [name for name, _label in STEPS]
+
+
+def _step_url(claim: Claim, step: str) -> str:
+    return reverse("portal:claim_step", kwargs={"pk": claim.pk, "step": step})
+
+
+def _render_step(request, claim, step, context, status=200):
+    context.update(
+        {
+            "claim": claim,
+            "step": step,
+            "steps": [
+                {"name": name, "label": label, "number": k + 1, "url": _step_url(claim, name)}
+                if claim
+                else {"name": name, "label": label, "number": k + 1, "url": ""}
+                for k, (name, label) in enumerate(STEPS)
+            ],
+        }
+    )
+    return render(request, f"portal/claim_step_{step}.html", context, status=status)
+
+
+@worker_required
+@require_http_methods(["GET", "POST"])
+def file_claim(request: HttpRequest, participant) -> HttpResponse:
+    """Step 1 without a draft yet: saving it opens the draft claim at the employer's branch."""
+    draft = selectors.open_draft(participant)
+    if draft is not None:
+        return redirect(_step_url(draft, "phk"))
+    employer = selectors.last_employer(participant)
+    employment = selectors.last_employment(participant)
+    initial = {}
+    if employment is not None:
+        initial = {
+            "contract_type": employment.contract_type,
+            "contract_end_date": employment.end_date,
+        }
+    form = ClaimTerminationForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if employer is None:
+            form.add_error(None, _("No employer is recorded for you: ask your branch for help."))
+        else:
+            try:
+                claim = claim_services.open_claim(
+                    participant=participant,
+                    employer=employer,
+                    channel=Claim.Channel.PORTAL,
+                    acting_user=request.user,
+                    **form.cleaned_data,
+                )
+            except ApplicationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Your draft is saved. Next: your bank account."))
+                return redirect(_step_url(claim, "bank"))
+    return _render_step(request, None, "phk", {"form": form, "employer": employer})
+
+
+@worker_required
+@require_http_methods(["GET", "POST"])
+def claim_step(request: HttpRequest, participant, pk: int, step: str) -> HttpResponse:
+    claim = selectors.get_claim_for_worker(participant=participant, pk=pk)
+    if step not in STEP_NAMES:
+        raise Http404
+    if claim.state != Claim.State.DRAFT:
+        return redirect("portal:claim", pk=claim.pk)
+    handler = {
+        "phk": _step_phk,
+        "bank": _step_bank,
+        "documents": _step_documents,
+        "review": _step_review,
+    }[step]
+    return handler(request, participant, claim)
+
+
+def _step_phk(request, participant, claim):
+    termination = claim.termination
+    form = ClaimTerminationForm(
+        _posted(request),
+        initial={name: getattr(termination, name) for name in ClaimTerminationForm.base_fields},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            claim_services.update_draft(
+                claim_id=claim.pk, acting_user=request.user, **form.cleaned_data
+            )
+        except ApplicationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect(_step_url(claim, "bank"))
+    return _render_step(request, claim, "phk", {"form": form, "employer": termination.employer})
+
+
+def _step_bank(request, participant, claim):
+    initial = {
+        "bank_name": claim.bank_name or participant.bank_name,
+        "bank_account": claim.bank_account or participant.bank_account,
+        "bank_account_holder": claim.bank_account_holder or participant.name,
+    }
+    form = BankForm(_posted(request), initial=initial, owner_name=participant.name)
+    if request.method == "POST" and form.is_valid():
+        try:
+            claim_services.update_draft(
+                claim_id=claim.pk, acting_user=request.user, **form.cleaned_data
+            )
+        except ApplicationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect(_step_url(claim, "documents"))
+    return _render_step(request, claim, "bank", {"form": form})
+
+
+def _step_documents(request, participant, claim):
+    form = DocumentForm(_posted(request), _files(request))
+    status = 200
+    if request.method == "POST" and "next" in request.POST:
+        if selectors.has_usable_phk_proof(claim):
+            return redirect(_step_url(claim, "review"))
+        messages.error(
+            request,
+            _("The documents uploaded are not yet an accepted proof of your PHK (see the list)."),
+        )
+        form = DocumentForm()
+        status = 400
+    elif request.method == "POST" and form.is_valid():
+        try:
+            claim_services.add_document(
+                claim_id=claim.pk,
+                doc_type=form.cleaned_data["doc_type"],
+                uploaded_file=form.cleaned_data["uploaded_file"],
+                acting_user=request.user,
+            )
+        except ApplicationError as exc:
+            _apply_errors(form, exc)
+            status = 400
+        else:
+            messages.success(request, _("Document uploaded."))
+            return redirect(_step_url(claim, "documents"))
+    elif request.method == "POST":
+        status = 400
+    return _render_step(
+        request,
+        claim,
+        "documents",
+        {
+            "form": form,
+            "documents": selectors.documents_of(claim),
+            "proof_combinations": selectors.proof_combinations(),
+            "has_proof": selectors.has_usable_phk_proof(claim),
+        },
+        status=status,
+    )
+
+
+def _step_review(request, participant, claim):
+    form = KapkForm(_posted(request), initial={"kapk_signed": claim.kapk_signed_at is not None})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sign_kapk_and_submit(claim_id=claim.pk, acting_user=request.user)
+        except ApplicationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Your claim was sent to the branch."))
+            return redirect("portal:claim", pk=claim.pk)
+    return _render_step(
+        request,
+        claim,
+        "review",
+        {"form": form, "documents": selectors.documents_of(claim)},
+    )
+
+
+# --- Following the case ------------------------------------------------------------------------
+
+WITHDRAW_REASON = WithdrawReason.CLAIMANT_REQUEST
+REUPLOAD_STATES = (Claim.State.SUBMITTED, Claim.State.VERIFYING)
+
+
+@worker_required
+@require_http_methods(["GET", "POST"])
+def claim_detail(request: HttpRequest, participant, pk: int) -> HttpResponse:
+    """The case: where it stands, what it waits for, what happened, and the money.
+
+    While the branch verifies the claim the worker can upload a document again here (POST).
+    """
+    claim = selectors.get_claim_for_worker(participant=participant, pk=pk)
+    upload_form = DocumentForm(_posted(request), _files(request))
+    status = 200
+    if request.method == "POST":
+        if claim.state not in REUPLOAD_STATES:
+            raise Http404
+        if upload_form.is_valid():
+            try:
+                claim_services.add_document(
+                    claim_id=claim.pk,
+                    doc_type=upload_form.cleaned_data["doc_type"],
+                    uploaded_file=upload_form.cleaned_data["uploaded_file"],
+                    acting_user=request.user,
+                )
+            except ApplicationError as exc:
+                _apply_errors(upload_form, exc)
+            else:
+                messages.success(request, _("Document uploaded; the officer will check it."))
+                return redirect("portal:claim", pk=claim.pk)
+        status = 400
+    instalments = selectors.instalments_of(claim)
+    returned = selectors.was_returned(claim)
+    context = {
+        "claim": claim,
+        "status_words": wording.status_words(claim),
+        "waiting_for": wording.waiting_for(claim, returned=returned),
+        "returned": returned,
+        "timeline": selectors.timeline(claim, instalments=instalments),
+        "instalments": instalments,
+        "documents": selectors.documents_of(claim),
+        "rejection": selectors.rejection_of(claim),
+        "upload_form": upload_form if claim.state in REUPLOAD_STATES else None,
+        "appeal_form": AppealForm()
+        if claim.state == Claim.State.REJECTED and claim.appeal_count == 0
+        else None,
+        "can_withdraw": claim.state in (Claim.State.DRAFT, Claim.State.SUBMITTED),
+        "benefit": selectors.benefit_of(claim),
+    }
+    return render(request, "portal/claim_detail.html", context, status=status)
+
+
+@worker_required
+@require_POST
+def claim_appeal(request: HttpRequest, participant, pk: int) -> HttpResponse:
+    claim = selectors.get_claim_for_worker(participant=participant, pk=pk)
+    form = AppealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write why you think the decision is wrong."))
+        return redirect("portal:claim", pk=claim.pk)
+    try:
+        claim_services.appeal_claim(
+            claim_id=claim.pk, acting_user=request.user, note=form.cleaned_data["note"]
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your objection was sent. Another supervisor will decide."))
+    return redirect("portal:claim", pk=claim.pk)
+
+
+@worker_required
+@require_POST
+def claim_withdraw(request: HttpRequest, participant, pk: int) -> HttpResponse:
+    claim = selectors.get_claim_for_worker(participant=participant, pk=pk)
+    try:
+        claim_services.withdraw_claim(
+            claim_id=claim.pk, acting_user=request.user, reason_code=WITHDRAW_REASON
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your claim was withdrawn."))
+    return redirect("portal:claim", pk=claim.pk)
+
+
+@worker_required
+def document_download(request: HttpRequest, participant, pk: int) -> FileResponse:
+    """The worker's own upload, served through this check and never as a public file."""
+    document = selectors.get_document_for_worker(participant=participant, pk=pk)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@worker_required
+def instalment_detail(request: HttpRequest, participant, pk: int) -> HttpResponse:
+    instalment = selectors.get_instalment_for_worker(participant=participant, pk=pk)
+    return render(
+        request,
+        "portal/instalment_detail.html",
+        {"instalment": instalment, "message": selectors.instalment_message(instalment)},
+    )
+
+
+@worker_required
+def notifications(request: HttpRequest, participant) -> HttpResponse:
+    return render(
+        request,
+        "portal/notifications.html",
+        {"notifications": selectors.notifications(participant)},
+    )
+
+
+# --- During the benefit --------------------------------------------------------------------------
+
+
+def _running_claim_for(participant, pk: int) -> Claim:
+    claim = selectors.get_claim_for_worker(participant=participant, pk=pk)
+    if claim.state not in selectors.RUNNING_STATES:
+        raise Http404
+    return claim
+
+
+@worker_required
+@require_http_methods(["GET", "POST"])
+def report_activity(request: HttpRequest, participant, pk: int) -> HttpResponse:
+    """A job application or interview, counted toward the month's cash condition."""
+    claim = _running_claim_for(participant, pk)
+    form = ActivityForm(_posted(request), initial={"occurred_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            benefit_services.record_activity(
+                claim_id=claim.pk, acting_user=request.user, **form.cleaned_data
+            )
+        except ApplicationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Thank you: your activity is recorded."))
+            return redirect("portal:claim", pk=claim.pk)
+    return render(request, "portal/activity_form.html", {"claim": claim, "form": form})
+
+
+@worker_required
+@require_POST
+def accept_training(request: HttpRequest, participant, pk: int) -> HttpResponse:
+    """The worker says yes to a training offer; the branch then arranges the enrolment."""
+    referral = selectors.get_referral_for_worker(participant=participant, pk=pk)
+    try:
+        training_services.accept_training_referral(
+            referral_id=referral.pk, acting_user=request.user
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Thank you: you accepted the training. The branch will arrange your place.")
+        )
+    return redirect("portal:claim", pk=referral.claim_id)
+
+
+@worker_required
+@require_http_methods(["GET", "POST"])
+def employment_status(request: HttpRequest, participant, pk: int) -> HttpResponse:
+    """The employment-status form: needed for month 6, and how a new job is reported."""
+    claim = _running_claim_for(participant, pk)
+    form = EmploymentStatusForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["employed"]:
+                training_services.report_reemployment(
+                    claim_id=claim.pk,
+                    acting_user=request.user,
+                    employer_name=data["employer_name"],
+                    started_on=data["started_on"],
+                    note=data["notes"],
+                )
+            else:
+                benefit_services.record_activity(
+                    claim_id=claim.pk,
+                    acting_user=request.user,
+                    kind=JobSeekingActivity.Kind.EMPLOYMENT_STATUS,
+                    occurred_on=timezone.localdate(),
+                    notes=data["notes"],
+                )
+        except ApplicationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Thank you: your employment status is recorded."))
+            return redirect("portal:claim", pk=claim.pk)
+    return render(request, "portal/employment_status_form.html", {"claim": claim, "form": form})

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("monthly/", views.monthly, name="monthly"),
+    path("monthly/generate/", views.generate, name="generate"),
+    path("monthly/<str:month>/<str:fmt>/", views.download, name="download"),
+]
