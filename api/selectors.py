@@ -16,27 +16,16 @@ from claims.models import CaseEvent, CashInstalment, Claim, ClaimState, Terminat
 from claims.rules import NoRuleVersionError, ScenarioError, evaluate, parse_scenario
 from claims.services import build_scenario
 from jkp_site.core.exceptions import ApplicationError
+from jkp_site.core.scoping import branch_q
 from participants.models import ContributionMonth, Employer, Employment, Participant
 
 WINDOW_MONTHS = 24
-CLOSED_STATES = [
-    ClaimState.REJECTED,
-    ClaimState.COMPLETED,
-    ClaimState.STOPPED,
-    ClaimState.WITHDRAWN,
-]
-APPROVED_STATES = [
-    ClaimState.APPROVED,
-    ClaimState.BENEFIT_ACTIVE,
-    ClaimState.COMPLETED,
-    ClaimState.STOPPED,
-]
 
 
 def claims_for_client(client: IntegrationClient) -> QuerySet[Claim]:
     qs = Claim.objects.all()
     if client.branch_id:
-        qs = qs.filter(branch_id=client.branch_id)
+        qs = qs.filter(branch_q(client.branch_id))
     if client.employer_id:
         qs = qs.filter(termination__employer_id=client.employer_id)
     return qs
@@ -46,7 +35,7 @@ def participants_for_client(client: IntegrationClient) -> QuerySet[Participant]:
     qs = Participant.objects.all()
     employer_filter = Q()
     if client.branch_id:
-        employer_filter &= Q(employer__branch_id=client.branch_id)
+        employer_filter &= branch_q(client.branch_id, "employer__")
     if client.employer_id:
         employer_filter &= Q(employer_id=client.employer_id)
     if employer_filter:
@@ -124,10 +113,10 @@ def claims_summary(*, participant: Participant) -> dict:
         .values_list("number", "state")
     )
     open_claim = next(
-        ({"number": n, "state": s} for n, s in claims if s not in CLOSED_STATES), None
+        ({"number": n, "state": s} for n, s in claims if s not in ClaimState.CLOSED), None
     )
     return {
-        "approved_claims": sum(1 for _n, s in claims if s in APPROVED_STATES),
+        "approved_claims": sum(1 for _n, s in claims if s in ClaimState.BENEFIT),
         "open_claim": open_claim,
     }
 

@@ -49,7 +49,6 @@ APPLICATION_GRACE_DAYS = 5
 LAST_MONTH = 6
 
 # States in which instalments are still judged month by month.
-RUNNING_STATES = (ClaimState.APPROVED, ClaimState.BENEFIT_ACTIVE)
 # Instalment states that will not change any more (the benefit can complete).
 FINAL_STATUSES = (InstalmentStatus.PAID, InstalmentStatus.NOT_PAID, InstalmentStatus.CANCELLED)
 
@@ -252,7 +251,7 @@ def evaluate_instalment(
         .get(pk=instalment_id)
     )
     claim = instalment.claim
-    if instalment.status != InstalmentStatus.SCHEDULED or claim.state not in RUNNING_STATES:
+    if instalment.status != InstalmentStatus.SCHEDULED or claim.state not in ClaimState.RUNNING:
         return instalment
     window = month_window(month=instalment.month, anchor=_anchor(claim))
     if on < window.judged_from:
@@ -298,7 +297,7 @@ def evaluate_due_instalments(*, on: dt.date | None = None) -> int:
     on = on or timezone.localdate()
     ids = list(
         CashInstalment.objects.filter(
-            status=InstalmentStatus.SCHEDULED, due_date__lte=on, claim__state__in=RUNNING_STATES
+            status=InstalmentStatus.SCHEDULED, due_date__lte=on, claim__state__in=ClaimState.RUNNING
         )
         .order_by("due_date", "pk")
         .values_list("pk", flat=True)
@@ -338,7 +337,7 @@ def stop_on_reemployment(*, participant_ids) -> list[Claim]:
     # One query finds the re-employed among every running benefit the import touched; only
     # those (few) are then read in detail and stopped.
     reemployed = (
-        Claim.objects.filter(participant_id__in=list(participant_ids), state__in=RUNNING_STATES)
+        Claim.objects.filter(participant_id__in=list(participant_ids), state__in=ClaimState.RUNNING)
         .annotate(phk_month=TruncMonth("termination__phk_date", output_field=DateField()))
         .filter(Exists(new_job))
         .select_related("termination")

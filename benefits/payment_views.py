@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +18,7 @@ from benefits.tasks import run_payment_batch_task
 from claims.models import PaymentBatch
 from claims.selectors import get_claim_for_user
 from jkp_site.core.exceptions import ApplicationError
+from jkp_site.core.http import AuthenticatedHttpRequest
 from jkp_site.core.permissions import ClaimPerm
 
 RUN = ClaimPerm.RUN_PAYMENT_BATCH
@@ -39,7 +40,7 @@ class BankAccountForm(forms.Form):
 @require_GET
 @login_required
 @permission_required(RUN, raise_exception=True)
-def batch_list(request: HttpRequest) -> HttpResponse:
+def batch_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(payments.batches_with_totals().order_by("-created_at"), 25).get_page(
         request.GET.get("page")
     )
@@ -49,7 +50,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 @permission_required(RUN, raise_exception=True)
-def batch_run(request: HttpRequest) -> HttpResponse:
+def batch_run(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The head-office button: the same task the monthly schedule runs."""
     user_id = request.user.pk
     transaction.on_commit(lambda: run_payment_batch_task.delay(acting_user_id=user_id))
@@ -62,7 +63,7 @@ def batch_run(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 @permission_required(RUN, raise_exception=True)
-def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, pk)
 
 
@@ -86,7 +87,7 @@ def _render_detail(request, pk, *, form=None, problems=None, error="", status=20
 @require_POST
 @login_required
 @permission_required(RUN, raise_exception=True)
-def batch_export(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(PaymentBatch, pk=pk)
     try:
         content = payments.export_payment_batch(batch_id=batch.pk, acting_user=request.user)
@@ -105,7 +106,7 @@ def batch_export(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @permission_required(RUN, raise_exception=True)
-def batch_import(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(PaymentBatch, pk=pk)
     form = BankResultForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -130,7 +131,7 @@ def batch_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required(ClaimPerm.INTAKE, raise_exception=True)
-def correct_account(request: HttpRequest, claim_pk: int) -> HttpResponse:
+def correct_account(request: AuthenticatedHttpRequest, claim_pk: int) -> HttpResponse:
     """After a bank rejection: record the worker's corrected account; rejected months return."""
     claim = get_claim_for_user(user=request.user, pk=claim_pk)
     form = BankAccountForm(

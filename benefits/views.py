@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from benefits import forms, services
 from claims.models import ClaimState
 from jkp_site.core.exceptions import ApplicationError
+from jkp_site.core.http import AuthenticatedHttpRequest
 from jkp_site.core.permissions import TrainingPerm
 from training import selectors
 from training import services as training_services
@@ -49,7 +50,7 @@ def _act(
 @require_GET
 @login_required
 @permission_required(MANAGE, raise_exception=True)
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     page = Paginator(selectors.caseload(user=request.user, state=state), 25).get_page(
         request.GET.get("page")
@@ -57,14 +58,18 @@ def caseload(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "training/caseload.html",
-        {"page": page, "state": state, "states": [ClaimState(s) for s in selectors.BENEFIT_STATES]},
+        {
+            "page": page,
+            "state": state,
+            "states": [s for s in ClaimState if s in ClaimState.BENEFIT],
+        },
     )
 
 
 @require_GET
 @login_required
 @permission_required(MANAGE, raise_exception=True)
-def benefit(request: HttpRequest, pk: int) -> HttpResponse:
+def benefit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     claim = selectors.benefit_detail(user=request.user, pk=pk)
     referrals = list(claim.training_referrals.all())
     live = next(
@@ -80,7 +85,7 @@ def benefit(request: HttpRequest, pk: int) -> HttpResponse:
             "activities": list(claim.activities.all()),
             "referrals": referrals,
             "live_referral": live,
-            "running": claim.state in training_services.RUNNING,
+            "running": claim.state in ClaimState.RUNNING,
             "activity_form": forms.ActivityForm(),
             "counselling_form": forms.CounsellingForm(),
             "outcome_form": forms.CounsellingOutcomeForm(),
@@ -98,7 +103,7 @@ def benefit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @permission_required(MANAGE, raise_exception=True)
-def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     claim = selectors.get_benefit_claim_for_user(user=request.user, pk=pk)
     return _act(
         request,
@@ -113,7 +118,7 @@ def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @permission_required(MANAGE, raise_exception=True)
-def counselling_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+def counselling_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     claim = selectors.get_benefit_claim_for_user(user=request.user, pk=pk)
     return _act(
         request,
@@ -128,7 +133,7 @@ def counselling_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @permission_required(MANAGE, raise_exception=True)
-def counselling_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+def counselling_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = selectors.get_activity_for_user(user=request.user, pk=pk)
     return _act(
         request,
@@ -143,7 +148,7 @@ def counselling_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @permission_required(MANAGE, raise_exception=True)
-def reemployment(request: HttpRequest, pk: int) -> HttpResponse:
+def reemployment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     claim = selectors.get_benefit_claim_for_user(user=request.user, pk=pk)
     return _act(
         request,
@@ -158,7 +163,7 @@ def reemployment(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @permission_required(TrainingPerm.REFER, raise_exception=True)
-def refer(request: HttpRequest, pk: int) -> HttpResponse:
+def refer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     claim = selectors.get_benefit_claim_for_user(user=request.user, pk=pk)
     form = forms.ReferralForm(request.POST, programs=selectors.list_programs())
     if form.is_valid():
@@ -207,7 +212,7 @@ end_referral = _referral_action(
 
 @login_required
 @permission_required(MANAGE, raise_exception=True)
-def providers(request: HttpRequest) -> HttpResponse:
+def providers(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The national catalogue: providers with their programmes; POST adds a provider."""
     provider_form = forms.ProviderForm(request.POST or None, prefix="provider")
     if request.method == "POST" and provider_form.is_valid():
@@ -234,7 +239,7 @@ def providers(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required(MANAGE, raise_exception=True)
-def program_create(request: HttpRequest) -> HttpResponse:
+def program_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.ProgramForm(request.POST or None, prefix="program")
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from claims.clocks import overdue_q
 from claims.models import Claim, ClaimState, TerminationReason
 from jkp_site.core.roles import Role
+from jkp_site.core.scoping import branch_q
 from participants.models import Participant
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
@@ -75,9 +76,7 @@ class ClaimFilter(django_filters.FilterSet):
 
         officers = User.objects.filter(groups__name=Role.PETUGAS.value, is_active=True)
         if user.branch_id is not None:
-            officers = officers.filter(
-                Q(branch_id=user.branch_id) | Q(branch__parent_id=user.branch_id)
-            )
+            officers = officers.filter(branch_q(user.branch_id))
         self.filters["officer"].queryset = officers.distinct().order_by("first_name", "username")
 
     @property

@@ -3,6 +3,8 @@
 Claim.state is only ever assigned by claims.workflow (the transition table) under a row lock.
 """
 
+import enum
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -85,6 +87,34 @@ class ClaimState(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     STOPPED = "stopped", _("Stopped")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # Named groups of states, one definition each for every service, screen and report.
+    # Waiting on branch staff: the queues, the service-level clocks and "in progress" figures.
+    IN_PROGRESS = enum.nonmember(
+        frozenset(
+            {"submitted", "verifying", "eligibility_checked", "awaiting_approval", "appealed"}
+        )
+    )
+    # Approved at some point: the benefit screens, and earlier claims for repeat claims (D10).
+    BENEFIT = enum.nonmember(frozenset({"approved", "benefit_active", "completed", "stopped"}))
+    # The benefit is being paid (or about to start): activities and instalments count.
+    RUNNING = enum.nonmember(frozenset({"approved", "benefit_active"}))
+    # No longer in progress: a participant may open a new claim once every earlier one is here.
+    CLOSED = enum.nonmember(frozenset({"rejected", "withdrawn", "completed", "stopped"}))
+    # Nothing more can happen to the case.
+    TERMINAL = enum.nonmember(frozenset({"completed", "stopped", "withdrawn"}))
+    # Documents may still be added or replaced.
+    DOCUMENTS_OPEN = enum.nonmember(frozenset({"draft", "submitted", "verifying"}))
+    # The officer may run (or re-run) the eligibility check.
+    ELIGIBILITY_RUNNABLE = enum.nonmember(
+        frozenset({"verifying", "eligibility_checked", "awaiting_approval", "appealed"})
+    )
+    # "Take next case" hands these out.
+    TAKEABLE = enum.nonmember(frozenset({"submitted", "verifying", "eligibility_checked"}))
+
+
+# A rejected claim may be appealed (keberatan) once; Claim's check constraint holds it.
+MAX_APPEALS = 1
 
 
 class Claim(BaseModel):
@@ -175,7 +205,7 @@ class Claim(BaseModel):
                 condition=Q(state__in=ClaimState.values), name="claim_state_valid"
             ),
             models.CheckConstraint(
-                condition=Q(appeal_count__lte=1), name="claim_appeal_at_most_once"
+                condition=Q(appeal_count__lte=MAX_APPEALS), name="claim_appeal_at_most_once"
             ),
         ]
         indexes = [models.Index(fields=["branch", "state"], name="claim_branch_state")]
@@ -193,6 +223,10 @@ class Claim(BaseModel):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def may_still_appeal(self) -> bool:
+        return self.appeal_count < MAX_APPEALS
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

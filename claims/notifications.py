@@ -16,6 +16,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -257,7 +258,7 @@ def _benefit_message(event: CaseEvent, note: str) -> WorkerMessage | None:
     return WorkerMessage(text % values, tone=tone, notify=notify)
 
 
-WAITING_FOR = {
+WAITING_FOR: dict[str, Promise] = {
     S.SUBMITTED: gettext_lazy("Waiting for a branch officer to start checking your claim."),
     S.VERIFYING: gettext_lazy("An officer is checking your documents and PHK proof."),
     S.ELIGIBILITY_CHECKED: gettext_lazy("The branch is preparing your case for a decision."),
@@ -269,7 +270,7 @@ WAITING_FOR = {
     ),
 }
 
-STATUS_WORDS = {
+STATUS_WORDS: dict[str, Promise] = {
     S.DRAFT: gettext_lazy("Not sent yet"),
     S.SUBMITTED: gettext_lazy("Sent to the branch"),
     S.VERIFYING: gettext_lazy("Being checked"),
@@ -299,7 +300,7 @@ def waiting_for(claim: Claim, *, returned: bool) -> str:
             )
         return _("Waiting for you to finish and send your claim.")
     if claim.state == S.REJECTED:
-        if claim.appeal_count == 0:
+        if claim.may_still_appeal:
             return _("You may file one objection (keberatan) if you think the decision is wrong.")
         return ""
     return str(WAITING_FOR.get(claim.state, ""))

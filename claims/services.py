@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -38,6 +37,7 @@ from claims.vocabulary import RejectReason, reason_label
 from claims.workflow import InvalidTransition
 from jkp_site.core.exceptions import ApplicationError, PermissionDeniedError
 from jkp_site.core.permissions import ClaimPerm
+from jkp_site.core.scoping import branch_q
 from participants.models import (
     ContractType,
     ContributionMonth,
@@ -61,11 +61,6 @@ TERMINATION_FIELDS = (
     "proof_date",
 )
 CLAIM_FIELDS = ("bank_name", "bank_account", "bank_account_holder", "kapk_signed")
-# Approved claims count as earlier claims for the repeat-claim rules (D10).
-APPROVED_STATES = (S.APPROVED, S.BENEFIT_ACTIVE, S.COMPLETED, S.STOPPED)
-# A participant may have one case in progress at a time.
-CLOSED_STATES = (S.REJECTED, S.WITHDRAWN, S.COMPLETED, S.STOPPED)
-EDITABLE_DOCUMENT_STATES = (S.DRAFT, S.SUBMITTED, S.VERIFYING)
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -163,7 +158,7 @@ def open_claim(
         contract_type=contract_type,
         contract_end_date=contract_end_date,
     )
-    if participant.claims.exclude(state__in=CLOSED_STATES).exists():
+    if participant.claims.exclude(state__in=S.CLOSED).exists():
         raise ApplicationError(
             gettext("This participant already has a claim in progress."), code="claim_open"
         )
@@ -279,7 +274,7 @@ def add_document(
     """
     claim = _lock(claim_id)
     _require_staff_or_owner(acting_user, claim, ClaimPerm.INTAKE, ClaimPerm.VERIFY)
-    if claim.state not in EDITABLE_DOCUMENT_STATES:
+    if claim.state not in S.DOCUMENTS_OPEN:
         raise InvalidTransition(
             gettext("Documents can no longer be added to this claim."), code="wrong_state"
         )
@@ -440,7 +435,7 @@ def build_scenario(claim: Claim, *, on: dt.date) -> dict[str, Any]:
         .values_list("period", "wage")
     )
     prior = (
-        Claim.objects.filter(participant=participant, state__in=APPROVED_STATES)
+        Claim.objects.filter(participant=participant, state__in=S.BENEFIT)
         .exclude(pk=claim.pk)
         .order_by("termination__phk_date")
         .values_list("termination__phk_date", flat=True)
@@ -609,26 +604,6 @@ def recommend_claim(
     return claim
 
 
-def _check_four_eyes(claim: Claim, acting_user: User) -> None:
-    """The decider is neither the recommender nor the verifier; after an appeal, not the
-    supervisor who rejected the claim either."""
-    if acting_user.pk in (claim.recommended_by_id, claim.verified_by_id):
-        raise PermissionDeniedError(
-            gettext(
-                "Four eyes: you verified or recommended this claim, so another supervisor "
-                "must decide it."
-            ),
-            code="four_eyes",
-        )
-    if claim.appeal_count and (
-        claim.decisions.filter(outcome=Decision.Outcome.REJECT, decided_by=acting_user).exists()
-    ):
-        raise PermissionDeniedError(
-            gettext("You rejected this claim before; its appeal goes to another supervisor."),
-            code="appeal_decider",
-        )
-
-
 @transaction.atomic
 def approve_claim(*, claim_id: int, acting_user: User, note: str = "") -> Claim:
     """Awaiting approval -> approved by a supervisor who neither verified nor recommended it.
@@ -640,7 +615,7 @@ def approve_claim(*, claim_id: int, acting_user: User, note: str = "") -> Claim:
     """
     claim = _lock(claim_id)
     workflow.check_transition(claim, to=S.APPROVED, actor=acting_user)
-    _check_four_eyes(claim, acting_user)
+    workflow.check_decider(claim, acting_user)
     latest = _latest_result(claim)
     if latest is None or not latest.eligible:
         raise ApplicationError(
@@ -693,7 +668,7 @@ def reject_claim(*, claim_id: int, acting_user: User, reason_code: str, note: st
     """Awaiting approval -> rejected, with a coded reason, under the same four-eyes rule."""
     claim = _lock(claim_id)
     workflow.check_transition(claim, to=S.REJECTED, actor=acting_user, reason_code=reason_code)
-    _check_four_eyes(claim, acting_user)
+    workflow.check_decider(claim, acting_user)
     record = Decision.objects.create(
         claim=claim,
         outcome=Decision.Outcome.REJECT,
@@ -725,8 +700,7 @@ def appeal_claim(*, claim_id: int, acting_user: User, note: str) -> Claim:
     """
     claim = _lock(claim_id)
     workflow.check_transition(claim, to=S.APPEALED, actor=acting_user)
-    if claim.appeal_count >= 1:
-        raise ApplicationError(gettext("A claim can be appealed only once."), code="appealed")
+    workflow.check_appeal(claim)
     if not note.strip():
         raise ApplicationError(gettext("Give the grounds of the appeal."), field="note")
     claim.appeal_count += 1
@@ -830,7 +804,7 @@ def reassign_claim(*, claim_id: int, acting_user: User, officer: User) -> Claim:
     """Give the claim to another officer of its branch (supervisors). Recorded as an event."""
     claim = _lock(claim_id)
     _require_staff(acting_user, claim, ClaimPerm.REASSIGN)
-    if claim.state in workflow.TERMINAL_STATES:
+    if claim.state in S.TERMINAL:
         raise InvalidTransition(gettext("This claim is closed."), code="wrong_state")
     if not (
         officer.is_active
@@ -854,9 +828,6 @@ def reassign_claim(*, claim_id: int, acting_user: User, officer: User) -> Claim:
     return claim
 
 
-TAKEABLE_STATES = (S.SUBMITTED, S.VERIFYING, S.ELIGIBILITY_CHECKED)
-
-
 @transaction.atomic
 def take_next_claim(*, acting_user: User) -> Claim | None:
     """Assign the longest-waiting unassigned claim of the officer's branch to them.
@@ -871,8 +842,8 @@ def take_next_claim(*, acting_user: User) -> Claim | None:
     claim = (
         Claim.objects.select_for_update(of=("self",), skip_locked=True)
         .filter(
-            Q(branch_id=acting_user.branch_id) | Q(branch__parent_id=acting_user.branch_id),
-            state__in=TAKEABLE_STATES,
+            branch_q(acting_user.branch_id),
+            state__in=S.TAKEABLE,
             assigned_officer__isnull=True,
         )
         .order_by("state_changed_at", "pk")

@@ -37,7 +37,7 @@ from claims.forms import (
     StopForm,
     WithdrawForm,
 )
-from claims.models import Claim, ClaimState
+from claims.models import ClaimState
 from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.permissions import ClaimPerm
 from jkp_site.core.scoping import branch_scope_q
@@ -202,49 +202,11 @@ def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the case --------------------------------------------------------------------------------
 
 
-def _abilities(user, claim: Claim) -> dict[str, bool]:
-    """Which actions the page offers: the transition table, read for this user."""
-
-    def may(target: str) -> bool:
-        transition = workflow.get_transition(claim.state, target)
-        return transition is not None and workflow.actor_may(transition, claim, user)
-
-    staff_here = workflow.in_claim_branch(user, claim)
-    four_eyes_conflict = user.pk in (claim.recommended_by_id, claim.verified_by_id)
-    return {
-        "edit": claim.state == S.DRAFT and user.has_perm(ClaimPerm.INTAKE) and staff_here,
-        "upload": claim.state in services.EDITABLE_DOCUMENT_STATES
-        and (user.has_perm(ClaimPerm.INTAKE) or user.has_perm(ClaimPerm.VERIFY))
-        and staff_here,
-        "check_documents": claim.state == S.VERIFYING
-        and user.has_perm(ClaimPerm.VERIFY)
-        and staff_here,
-        "submit": may(S.SUBMITTED),
-        "withdraw": may(S.WITHDRAWN),
-        "start_verification": may(S.VERIFYING) and claim.state == S.SUBMITTED,
-        "run_eligibility": claim.state
-        in (S.VERIFYING, S.ELIGIBILITY_CHECKED, S.AWAITING_APPROVAL, S.APPEALED)
-        and user.has_perm(ClaimPerm.VERIFY)
-        and staff_here,
-        "recommend": may(S.AWAITING_APPROVAL) and claim.state == S.ELIGIBILITY_CHECKED,
-        "decide": may(S.APPROVED) and not four_eyes_conflict,
-        "four_eyes_conflict": may(S.APPROVED) and four_eyes_conflict,
-        "return": (claim.state == S.VERIFYING and may(S.DRAFT))
-        or (claim.state == S.AWAITING_APPROVAL and may(S.VERIFYING)),
-        "appeal": may(S.APPEALED) and claim.appeal_count == 0,
-        "reopen": may(S.AWAITING_APPROVAL) and claim.state == S.APPEALED,
-        "stop": may(S.STOPPED),
-        "reassign": user.has_perm(ClaimPerm.REASSIGN)
-        and staff_here
-        and claim.state not in workflow.TERMINAL_STATES,
-    }
-
-
 @login_required
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, ClaimPerm.VIEW)
     claim = selectors.claim_detail(user=request.user, pk=pk)
-    can = _abilities(request.user, claim)
+    can = workflow.available_actions(claim, request.user)
     results = list(claim.eligibility_results.all())
     today = timezone.localdate()
     context = {
@@ -273,7 +235,7 @@ def claim_approval(request: HttpRequest, pk: int) -> HttpResponse:
     """The supervisor's screen: evidence, checks and recommendation side by side."""
     _require(request, ClaimPerm.DECIDE)
     claim = selectors.claim_detail(user=request.user, pk=pk)
-    can = _abilities(request.user, claim)
+    can = workflow.available_actions(claim, request.user)
     results = list(claim.eligibility_results.all())
     return render(
         request,

@@ -16,12 +16,12 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from claims.models import CaseEvent, Claim, ClaimState
+from claims.models import CaseEvent, Claim, ClaimState, Decision
 from claims.tasks import notify_case_event_task
 from claims.vocabulary import RejectReason, ReturnReason, StopReason, WithdrawReason
-from jkp_site.core.exceptions import ApplicationError
+from jkp_site.core.exceptions import ApplicationError, PermissionDeniedError
 from jkp_site.core.permissions import ClaimPerm
-from jkp_site.core.scoping import sees_every_branch
+from jkp_site.core.scoping import covers_branch
 
 if TYPE_CHECKING:
     from jkp_site.core.models import User
@@ -124,13 +124,6 @@ TRANSITIONS: tuple[Transition, ...] = (
 
 _BY_EDGE: dict[tuple[str, str], Transition] = {(t.source, t.target): t for t in TRANSITIONS}
 
-# States in which nothing more happens to a case.
-TERMINAL_STATES = frozenset({S.COMPLETED, S.STOPPED, S.WITHDRAWN})
-# States in which the case waits on branch staff (the queues and the service-level clocks).
-OPEN_STATES = frozenset(
-    {S.DRAFT, S.SUBMITTED, S.VERIFYING, S.ELIGIBILITY_CHECKED, S.AWAITING_APPROVAL, S.APPEALED}
-)
-
 
 def allowed_targets(state: str) -> list[str]:
     return [t.target for t in TRANSITIONS if t.source == state]
@@ -142,11 +135,7 @@ def get_transition(source: str, target: str) -> Transition | None:
 
 def in_claim_branch(user: User, claim: Claim) -> bool:
     """Staff act on their own branch and its sub-offices; head office on every branch."""
-    if sees_every_branch(user):
-        return True
-    if user.branch_id is None:
-        return False
-    return user.branch_id in (claim.branch_id, claim.branch.parent_id)
+    return covers_branch(user, claim.branch)
 
 
 def is_owner(user: User, claim: Claim) -> bool:
@@ -243,3 +232,82 @@ def record_event(
         note=note,
         data=data or {},
     )
+
+
+# --- Rules beyond the table: four eyes, the one appeal, and what a user may do -------------
+
+
+def decider_conflict(claim: Claim, user: User) -> PermissionDeniedError | None:
+    """Why ``user`` may not decide ``claim`` though the table lets a supervisor decide, or None.
+
+    Four eyes: the decider is neither the verifier nor the recommender; after an appeal, not
+    the supervisor who rejected the claim either.
+    """
+    if user.pk in (claim.recommended_by_id, claim.verified_by_id):
+        return PermissionDeniedError(
+            gettext(
+                "Four eyes: you verified or recommended this claim, so another supervisor "
+                "must decide it."
+            ),
+            code="four_eyes",
+        )
+    if claim.appeal_count and (
+        claim.decisions.filter(outcome=Decision.Outcome.REJECT, decided_by=user).exists()
+    ):
+        return PermissionDeniedError(
+            gettext("You rejected this claim before; its appeal goes to another supervisor."),
+            code="appeal_decider",
+        )
+    return None
+
+
+def check_decider(claim: Claim, user: User) -> None:
+    """Raise ``PermissionDeniedError`` when ``decider_conflict`` finds one."""
+    if (conflict := decider_conflict(claim, user)) is not None:
+        raise conflict
+
+
+def check_appeal(claim: Claim) -> None:
+    """A rejected claim may be appealed once (``claims.models.MAX_APPEALS``)."""
+    if not claim.may_still_appeal:
+        raise ApplicationError(gettext("A claim can be appealed only once."), code="appealed")
+
+
+def _may(claim: Claim, user: User, target: str) -> bool:
+    transition = get_transition(claim.state, target)
+    return transition is not None and actor_may(transition, claim, user)
+
+
+def available_actions(claim: Claim, user: User) -> dict[str, bool]:
+    """What ``user`` may do on ``claim`` now: the one answer every screen shows and every
+    service enforces (the table, the branch, four eyes, the one appeal).
+
+    ``four_eyes_conflict`` is not an action: it says the user would decide but must not, so
+    the screen can tell them why the buttons are missing.
+    """
+    staff_here = user.is_active and in_claim_branch(user, claim)
+    intake = user.has_perm(ClaimPerm.INTAKE)
+    verify = user.has_perm(ClaimPerm.VERIFY)
+    would_decide = _may(claim, user, S.APPROVED)
+    conflict = would_decide and decider_conflict(claim, user) is not None
+    return {
+        "edit": claim.state == S.DRAFT and intake and staff_here,
+        "upload": claim.state in S.DOCUMENTS_OPEN and (intake or verify) and staff_here,
+        "check_documents": claim.state == S.VERIFYING and verify and staff_here,
+        "submit": _may(claim, user, S.SUBMITTED),
+        "withdraw": _may(claim, user, S.WITHDRAWN),
+        "start_verification": claim.state == S.SUBMITTED and _may(claim, user, S.VERIFYING),
+        "run_eligibility": claim.state in S.ELIGIBILITY_RUNNABLE and verify and staff_here,
+        "recommend": claim.state == S.ELIGIBILITY_CHECKED
+        and _may(claim, user, S.AWAITING_APPROVAL),
+        "decide": would_decide and not conflict,
+        "four_eyes_conflict": conflict,
+        "return": (claim.state == S.VERIFYING and _may(claim, user, S.DRAFT))
+        or (claim.state == S.AWAITING_APPROVAL and _may(claim, user, S.VERIFYING)),
+        "appeal": _may(claim, user, S.APPEALED) and claim.may_still_appeal,
+        "reopen": claim.state == S.APPEALED and _may(claim, user, S.AWAITING_APPROVAL),
+        "stop": _may(claim, user, S.STOPPED),
+        "reassign": user.has_perm(ClaimPerm.REASSIGN)
+        and staff_here
+        and claim.state not in S.TERMINAL,
+    }

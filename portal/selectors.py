@@ -405,19 +405,8 @@ class Benefit:
     running: bool
 
 
-BENEFIT_STATES = (
-    Claim.State.APPROVED,
-    Claim.State.BENEFIT_ACTIVE,
-    Claim.State.COMPLETED,
-    Claim.State.STOPPED,
-)
-
-
-RUNNING_STATES = (Claim.State.APPROVED, Claim.State.BENEFIT_ACTIVE)
-
-
 def benefit_of(claim: Claim) -> Benefit | None:
-    if claim.state not in BENEFIT_STATES:
+    if claim.state not in Claim.State.BENEFIT:
         return None
     today = timezone.localdate()
     month_start = today.replace(day=1)
@@ -436,5 +425,5 @@ def benefit_of(claim: Claim) -> Benefit | None:
             .order_by("-created_at")
         ),
         employment_status_done=any(a.kind == kinds.EMPLOYMENT_STATUS for a in activities),
-        running=claim.state in RUNNING_STATES,
+        running=claim.state in Claim.State.RUNNING,
     )

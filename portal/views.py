@@ -23,10 +23,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from benefits import services as benefit_services
 from claims import notifications as wording
 from claims import services as claim_services
+from claims import workflow
 from claims.models import Claim
 from claims.rules import NoRuleVersionError, ScenarioError
 from claims.vocabulary import WithdrawReason
 from jkp_site.core.exceptions import ApplicationError
+from jkp_site.core.http import AuthenticatedHttpRequest
 from portal import selectors, services
 from portal.forms import (
     ActivationForm,
@@ -156,7 +158,7 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
 
 @worker_required
 @require_http_methods(["GET", "POST"])
-def change_email(request: HttpRequest, participant) -> HttpResponse:
+def change_email(request: AuthenticatedHttpRequest, participant) -> HttpResponse:
     form = EmailForm(_posted(request), initial={"email": request.user.email})
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
@@ -169,7 +171,7 @@ def change_email(request: HttpRequest, participant) -> HttpResponse:
 
 
 @worker_required
-def home(request: HttpRequest, participant) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest, participant) -> HttpResponse:
     return render(
         request,
         "portal/home.html",
@@ -185,7 +187,7 @@ def home(request: HttpRequest, participant) -> HttpResponse:
 
 
 @worker_required
-def precheck(request: HttpRequest, participant) -> HttpResponse:
+def precheck(request: AuthenticatedHttpRequest, participant) -> HttpResponse:
     """GET with the form's fields runs the check: nothing is written, so nothing is POSTed."""
     employment = selectors.last_employment(participant)
     initial = {}
@@ -239,7 +241,7 @@ def _render_step(request, claim, step, context, status=200):
 
 @worker_required
 @require_http_methods(["GET", "POST"])
-def file_claim(request: HttpRequest, participant) -> HttpResponse:
+def file_claim(request: AuthenticatedHttpRequest, participant) -> HttpResponse:
     """Step 1 without a draft yet: saving it opens the draft claim at the employer's branch."""
     draft = selectors.open_draft(participant)
     if draft is not None:
@@ -275,7 +277,7 @@ def file_claim(request: HttpRequest, participant) -> HttpResponse:
 
 @worker_required
 @require_http_methods(["GET", "POST"])
-def claim_step(request: HttpRequest, participant, pk: int, step: str) -> HttpResponse:
+def claim_step(request: AuthenticatedHttpRequest, participant, pk: int, step: str) -> HttpResponse:
     claim = selectors.get_claim_for_worker(participant=participant, pk=pk)
     if step not in STEP_NAMES:
         raise Http404
@@ -395,7 +397,7 @@ REUPLOAD_STATES = (Claim.State.SUBMITTED, Claim.State.VERIFYING)
 
 @worker_required
 @require_http_methods(["GET", "POST"])
-def claim_detail(request: HttpRequest, participant, pk: int) -> HttpResponse:
+def claim_detail(request: AuthenticatedHttpRequest, participant, pk: int) -> HttpResponse:
     """The case: where it stands, what it waits for, what happened, and the money.
 
     While the branch verifies the claim the worker can upload a document again here (POST).
@@ -422,6 +424,7 @@ def claim_detail(request: HttpRequest, participant, pk: int) -> HttpResponse:
         status = 400
     instalments = selectors.instalments_of(claim)
     returned = selectors.was_returned(claim)
+    can = workflow.available_actions(claim, request.user)
     context = {
         "claim": claim,
         "status_words": wording.status_words(claim),
@@ -432,10 +435,8 @@ def claim_detail(request: HttpRequest, participant, pk: int) -> HttpResponse:
         "documents": selectors.documents_of(claim),
         "rejection": selectors.rejection_of(claim),
         "upload_form": upload_form if claim.state in REUPLOAD_STATES else None,
-        "appeal_form": AppealForm()
-        if claim.state == Claim.State.REJECTED and claim.appeal_count == 0
-        else None,
-        "can_withdraw": claim.state in (Claim.State.DRAFT, Claim.State.SUBMITTED),
+        "appeal_form": AppealForm() if can["appeal"] else None,
+        "can_withdraw": can["withdraw"],
         "benefit": selectors.benefit_of(claim),
     }
     return render(request, "portal/claim_detail.html", context, status=status)
@@ -443,7 +444,7 @@ def claim_detail(request: HttpRequest, participant, pk: int) -> HttpResponse:
 
 @worker_required
 @require_POST
-def claim_appeal(request: HttpRequest, participant, pk: int) -> HttpResponse:
+def claim_appeal(request: AuthenticatedHttpRequest, participant, pk: int) -> HttpResponse:
     claim = selectors.get_claim_for_worker(participant=participant, pk=pk)
     form = AppealForm(request.POST)
     if not form.is_valid():
@@ -462,7 +463,7 @@ def claim_appeal(request: HttpRequest, participant, pk: int) -> HttpResponse:
 
 @worker_required
 @require_POST
-def claim_withdraw(request: HttpRequest, participant, pk: int) -> HttpResponse:
+def claim_withdraw(request: AuthenticatedHttpRequest, participant, pk: int) -> HttpResponse:
     claim = selectors.get_claim_for_worker(participant=participant, pk=pk)
     try:
         claim_services.withdraw_claim(
@@ -476,7 +477,7 @@ def claim_withdraw(request: HttpRequest, participant, pk: int) -> HttpResponse:
 
 
 @worker_required
-def document_download(request: HttpRequest, participant, pk: int) -> FileResponse:
+def document_download(request: AuthenticatedHttpRequest, participant, pk: int) -> FileResponse:
     """The worker's own upload, served through this check and never as a public file."""
     document = selectors.get_document_for_worker(participant=participant, pk=pk)
     response = FileResponse(
@@ -490,7 +491,7 @@ def document_download(request: HttpRequest, participant, pk: int) -> FileRespons
 
 
 @worker_required
-def instalment_detail(request: HttpRequest, participant, pk: int) -> HttpResponse:
+def instalment_detail(request: AuthenticatedHttpRequest, participant, pk: int) -> HttpResponse:
     instalment = selectors.get_instalment_for_worker(participant=participant, pk=pk)
     return render(
         request,
@@ -500,7 +501,7 @@ def instalment_detail(request: HttpRequest, participant, pk: int) -> HttpRespons
 
 
 @worker_required
-def notifications(request: HttpRequest, participant) -> HttpResponse:
+def notifications(request: AuthenticatedHttpRequest, participant) -> HttpResponse:
     return render(
         request,
         "portal/notifications.html",
@@ -513,14 +514,14 @@ def notifications(request: HttpRequest, participant) -> HttpResponse:
 
 def _running_claim_for(participant, pk: int) -> Claim:
     claim = selectors.get_claim_for_worker(participant=participant, pk=pk)
-    if claim.state not in selectors.RUNNING_STATES:
+    if claim.state not in Claim.State.RUNNING:
         raise Http404
     return claim
 
 
 @worker_required
 @require_http_methods(["GET", "POST"])
-def report_activity(request: HttpRequest, participant, pk: int) -> HttpResponse:
+def report_activity(request: AuthenticatedHttpRequest, participant, pk: int) -> HttpResponse:
     """A job application or interview, counted toward the month's cash condition."""
     claim = _running_claim_for(participant, pk)
     form = ActivityForm(_posted(request), initial={"occurred_on": timezone.localdate()})
@@ -539,7 +540,7 @@ def report_activity(request: HttpRequest, participant, pk: int) -> HttpResponse:
 
 @worker_required
 @require_POST
-def accept_training(request: HttpRequest, participant, pk: int) -> HttpResponse:
+def accept_training(request: AuthenticatedHttpRequest, participant, pk: int) -> HttpResponse:
     """The worker says yes to a training offer; the branch then arranges the enrolment."""
     referral = selectors.get_referral_for_worker(participant=participant, pk=pk)
     try:
@@ -557,7 +558,7 @@ def accept_training(request: HttpRequest, participant, pk: int) -> HttpResponse:
 
 @worker_required
 @require_http_methods(["GET", "POST"])
-def employment_status(request: HttpRequest, participant, pk: int) -> HttpResponse:
+def employment_status(request: AuthenticatedHttpRequest, participant, pk: int) -> HttpResponse:
     """The employment-status form: needed for month 6, and how a new job is reported."""
     claim = _running_claim_for(participant, pk)
     form = EmploymentStatusForm(_posted(request))

@@ -40,13 +40,6 @@ from jkp_site.core.models import KantorCabang
 from training.models import TrainingReferral
 
 S = ClaimState
-IN_PROGRESS_STATES = (
-    S.SUBMITTED,
-    S.VERIFYING,
-    S.ELIGIBILITY_CHECKED,
-    S.AWAITING_APPROVAL,
-    S.APPEALED,
-)
 FORMATS = ("xlsx", "pdf")
 REPORT_DIR = "reports"
 PENDING_SECONDS = 15 * 60
@@ -208,7 +201,7 @@ def compute_figures(month: dt.date, *, branch_ids: list[int] | None = None) -> d
             state_then=Subquery(last_move.values("to_state")[:1]),
             since=Subquery(last_move.values("created_at")[:1]),
         )
-        .filter(state_then__in=IN_PROGRESS_STATES)
+        .filter(state_then__in=S.IN_PROGRESS)
         .values_list("branch_id", "state_then", "since")
     )
     for branch_id, state_then, since in at_month_end:

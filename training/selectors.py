@@ -25,18 +25,13 @@ from training.models import (
 if TYPE_CHECKING:
     from jkp_site.core.models import User
 
-BENEFIT_STATES = (
-    ClaimState.APPROVED,
-    ClaimState.BENEFIT_ACTIVE,
-    ClaimState.COMPLETED,
-    ClaimState.STOPPED,
-)
-
 
 def benefit_claims_visible_to(user: User) -> QuerySet[Claim]:
     """Claims with a benefit (approved and after) the user may see, newest decision first."""
     return (
-        claims_visible_to(user).filter(state__in=BENEFIT_STATES).order_by("-decision_date", "-pk")
+        claims_visible_to(user)
+        .filter(state__in=ClaimState.BENEFIT)
+        .order_by("-decision_date", "-pk")
     )
 
 
@@ -59,7 +54,7 @@ def _count(model, **filters) -> Subquery:
 def caseload(*, user: User, state: str = "") -> QuerySet[Claim]:
     """The counsellor's and officer's list, with activity and paid-month counts."""
     qs = benefit_claims_visible_to(user)
-    if state in BENEFIT_STATES:
+    if state in ClaimState.BENEFIT:
         qs = qs.filter(state=state)
     return qs.annotate(
         activity_count=_count(JobSeekingActivity),

@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 
 Kind = JobSeekingActivity.Kind
 Status = JobSeekingActivity.Status
-RUNNING = (ClaimState.APPROVED, ClaimState.BENEFIT_ACTIVE)
 # Kinds a counsellor or officer records as already done (counselling is scheduled first).
 DONE_KINDS = (
     Kind.SELF_ASSESSMENT,
@@ -68,7 +67,7 @@ def _running_claim(claim_id: int, user: User, perm: str, *, owner_ok: bool = Fal
         .get(pk=claim_id)
     )
     _require(user, perm, claim, owner_ok=owner_ok)
-    if claim.state not in RUNNING:
+    if claim.state not in ClaimState.RUNNING:
         raise ApplicationError(
             gettext("This claim has no running benefit (it is %(state)s).")
             % {"state": claim.get_state_display()},
@@ -492,7 +491,7 @@ def accept_training_referral(*, referral_id: int, acting_user: User) -> Training
     claim = referral.claim
     if not (acting_user.is_active and is_owner(acting_user, claim)):
         raise PermissionDeniedError(gettext("Only the worker can accept this training."))
-    if claim.state not in RUNNING:
+    if claim.state not in ClaimState.RUNNING:
         raise ApplicationError(
             gettext("This claim has no running benefit (it is %(state)s).")
             % {"state": claim.get_state_display()},

@@ -3,14 +3,13 @@
 from django import template
 from django.db.models import Count, Prefetch
 
-from claims.models import CashInstalment, InstalmentStatus
+from claims.models import CashInstalment, ClaimState, InstalmentStatus
 from jkp_site.core.permissions import TrainingPerm
 from training.models import JobSeekingActivity, TrainingAttendance, TrainingReferral
-from training.selectors import BENEFIT_STATES
 
 register = template.Library()
 
-_BADGES = {
+_BADGES: dict[str, str] = {
     InstalmentStatus.SCHEDULED: "secondary",
     InstalmentStatus.PAYABLE: "info",
     InstalmentStatus.IN_BATCH: "primary",
@@ -66,7 +65,7 @@ def benefit_tracks(context, claim):
     can_manage = (
         user is not None
         and user.has_perm(TrainingPerm.MANAGE_ACTIVITY)
-        and claim.state in BENEFIT_STATES
+        and claim.state in ClaimState.BENEFIT
     )
     return {
         "claim": claim,
