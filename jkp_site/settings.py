@@ -6,11 +6,14 @@ Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, FIELD_ENCRYPTION_KEY, BLIND
 ALLOWED_HOSTS and DEBUG=false (see README).
 """
 
+import base64
+import binascii
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from jkp_site.localsecrets import load_or_create
@@ -21,16 +24,39 @@ VAR_DIR = Path(environ.Env().str("JKP_VAR_DIR", default=str(BASE_DIR / "var")))
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=not env.str("SECRET_KEY", default=""))
+DATA_KEYS = ("FIELD_ENCRYPTION_KEY", "BLIND_INDEX_KEY")
 
-if env.str("SECRET_KEY", default=""):
+
+def _data_key(name: str, value: str) -> str:
+    """A data key is urlsafe base64 of 32 bytes; anything else stops the start."""
+    try:
+        ok = len(base64.urlsafe_b64decode(value.encode())) == 32
+    except (ValueError, binascii.Error):
+        ok = False
+    if not ok:
+        raise ImproperlyConfigured(f"{name} must be urlsafe base64 of 32 random bytes.")
+    return value
+
+
+if DEBUG:
+    # The embedded default: development keys generated once into var/ (never in production).
+    _dev = load_or_create(VAR_DIR / "dev-secrets.json")
+    SECRET_KEY = env.str("SECRET_KEY", default=_dev["SECRET_KEY"])
+    FIELD_ENCRYPTION_KEY = env.str("FIELD_ENCRYPTION_KEY", default=_dev["FIELD_ENCRYPTION_KEY"])
+    BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY", default=_dev["BLIND_INDEX_KEY"])
+else:
+    # Fail closed: with DEBUG off every key comes from the environment, or the site does not
+    # start. A generated key would silently make the stored NIKs unreadable after a restart.
+    _missing = [name for name in ("SECRET_KEY", *DATA_KEYS) if not env.str(name, default="")]
+    if _missing:
+        raise ImproperlyConfigured(
+            "DEBUG is off, so these settings must come from the environment: " + ", ".join(_missing)
+        )
     SECRET_KEY = env.str("SECRET_KEY")
     FIELD_ENCRYPTION_KEY = env.str("FIELD_ENCRYPTION_KEY")
     BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY")
-else:
-    _dev = load_or_create(VAR_DIR / "dev-secrets.json")
-    SECRET_KEY = _dev["SECRET_KEY"]
-    FIELD_ENCRYPTION_KEY = env.str("FIELD_ENCRYPTION_KEY", default=_dev["FIELD_ENCRYPTION_KEY"])
-    BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY", default=_dev["BLIND_INDEX_KEY"])
+_data_key("FIELD_ENCRYPTION_KEY", FIELD_ENCRYPTION_KEY)
+_data_key("BLIND_INDEX_KEY", BLIND_INDEX_KEY)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -17,7 +17,7 @@ from .conftest import drive, eligible_worker, open_draft
 pytestmark = pytest.mark.django_db
 
 
-class _Undo(Exception):
+class _UndoError(Exception):
     pass
 
 
@@ -26,8 +26,8 @@ def service_accepts(action, claim, user) -> bool:
     try:
         with transaction.atomic():
             action(claim_id=claim.pk, acting_user=user)
-            raise _Undo
-    except _Undo:
+            raise _UndoError
+    except _UndoError:
         return True
     except ApplicationError:
         return False
