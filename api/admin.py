@@ -33,10 +33,13 @@ class IntegrationClientAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
-    @admin.action(description=_("Rotate the token (the old one stops working)"))
+    @admin.action(
+        description=_("Rotate the token (the old one stops working)"), permissions=["change"]
+    )
     def rotate_token(self, request, queryset):
         for client in queryset:
-            token = rotate_integration_token(client=client)
+            token = rotate_integration_token(client=client, acting_user=request.user)
+            self.log_change(request, client, [{"changed": {"fields": ["token"]}}])
             self.message_user(
                 request,
                 _("New token for %(name)s (shown once): %(token)s")

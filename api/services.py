@@ -2,6 +2,7 @@
 
 import datetime as dt
 import secrets
+from typing import TypedDict
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
@@ -13,12 +14,12 @@ from api.models import TOKEN_PREFIX_LENGTH, Grant, IntegrationClient, hash_token
 from api.selectors import participants_for_client
 from claims import services as claim_services
 from claims.models import Claim, ClaimState, Termination
-from jkp_site.core.exceptions import ApplicationError
-from jkp_site.core.models import KantorCabang
+from jkp_site.core.exceptions import ApplicationError, PermissionDeniedError
+from jkp_site.core.models import KantorCabang, User
 from jkp_site.core.permissions import ClaimPerm
 from participants.models import ContributionMonth, Employer, Employment, Participant
 
-TOKEN_SCHEME = "jkp"
+TOKEN_SCHEME = "jkp"  # noqa: S105 (the token prefix's scheme name, not a secret)
 
 
 def _new_token() -> tuple[str, str]:
@@ -87,8 +88,14 @@ def create_integration_client(
 
 
 @transaction.atomic
-def rotate_integration_token(*, client: IntegrationClient) -> str:
-    """Replace the token; the old one stops working at once."""
+@transaction.atomic
+def rotate_integration_token(*, client: IntegrationClient, acting_user: User) -> str:
+    """Replace the token; the old one stops working at once. Needs the change permission on
+    integration clients (viewing them is not enough). Recorded in the admin log (who, when,
+    which client); the token itself is returned once and stored only as a hash."""
+    if not (acting_user.is_active and acting_user.has_perm("api.change_integrationclient")):
+        raise PermissionDeniedError(_("You are not allowed to rotate API tokens."))
+    client = IntegrationClient.objects.select_for_update().get(pk=client.pk)
     prefix, token = _new_token()
     client.token_prefix = prefix
     client.token_hash = hash_token(token)
@@ -96,11 +103,37 @@ def rotate_integration_token(*, client: IntegrationClient) -> str:
     return token
 
 
+class _TerminationFields(TypedDict):
+    reason: str
+    contract_type: str
+    contract_end_date: dt.date | None
+    proof_number: str
+    proof_date: dt.date | None
+
+
+class _ClaimFields(TypedDict):
+    bank_name: str
+    bank_account: str
+    bank_account_holder: str
+    kapk_signed: bool
+
+
+class ClaimRef(TypedDict):
+    number: str
+    state: str
+
+
+class PhkReportResult(TypedDict):
+    termination_id: int
+    created: bool
+    claim: ClaimRef | None
+
+
 @transaction.atomic
 def receive_phk_report(
     *,
     client: IntegrationClient,
-    acting_user,
+    acting_user: User,
     nik: str,
     npp: str,
     phk_date: dt.date,
@@ -114,7 +147,7 @@ def receive_phk_report(
     bank_account: str,
     bank_account_holder: str,
     kapk_signed: bool,
-) -> dict:
+) -> PhkReportResult:
     """Record an employer's PHK report and, when asked, open a draft claim for it.
 
     A report for the same worker, employer and PHK date updates the earlier one (employers
@@ -146,14 +179,14 @@ def receive_phk_report(
             code="not_employed",
             field="npp",
         )
-    termination_fields = {
+    termination_fields: _TerminationFields = {
         "reason": reason,
         "contract_type": contract_type,
         "contract_end_date": contract_end_date,
         "proof_number": proof_number,
         "proof_date": proof_date,
     }
-    claim_fields = {
+    claim_fields: _ClaimFields = {
         "bank_name": bank_name,
         "bank_account": bank_account,
         "bank_account_holder": bank_account_holder,

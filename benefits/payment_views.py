@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from benefits import payments
 from benefits.tasks import run_payment_batch_task
+from claims import payment_details
 from claims.models import PaymentBatch
 from claims.selectors import get_claim_for_user
 from jkp_site.core.exceptions import ApplicationError
@@ -130,9 +131,10 @@ def batch_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required(ClaimPerm.INTAKE, raise_exception=True)
+@permission_required(ClaimPerm.CHANGE_PAYMENT_DETAILS, raise_exception=True)
 def correct_account(request: AuthenticatedHttpRequest, claim_pk: int) -> HttpResponse:
-    """After a bank rejection: record the worker's corrected account; rejected months return."""
+    """After a bank rejection: ask for the worker's corrected account. A second person of the
+    branch confirms it on the case page; then the rejected months are paid again."""
     claim = get_claim_for_user(user=request.user, pk=claim_pk)
     form = BankAccountForm(
         request.POST or None,
@@ -140,16 +142,27 @@ def correct_account(request: AuthenticatedHttpRequest, claim_pk: int) -> HttpRes
     )
     if request.method == "POST" and form.is_valid():
         try:
-            payments.correct_bank_account(
+            payment_details.request_bank_account_change(
                 claim_id=claim.pk, acting_user=request.user, **form.cleaned_data
             )
         except ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, _("Bank account corrected."))
-            return redirect("benefits:benefit", pk=claim.pk)
+            messages.success(
+                request,
+                _(
+                    "Change of account recorded. It takes effect when a second person of the "
+                    "branch confirms it on the case page; then the returned months are paid again."
+                ),
+            )
+            return redirect(claim)
     return render(
         request,
         "payments/correct_account.html",
-        {"claim": claim, "form": form, "rejected": payments.rejected_instalments(claim)},
+        {
+            "claim": claim,
+            "form": form,
+            "rejected": payments.rejected_instalments(claim),
+            "pending": payment_details.pending_change(claim),
+        },
     )

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -31,12 +31,14 @@ from benefits.conditions import complete_if_finished, evaluate_due_instalments
 from claims.models import (
     CashInstalment,
     Claim,
+    IdentityFlag,
     InstalmentStatus,
     PaymentBatch,
     PaymentLine,
 )
-from claims.workflow import in_claim_branch, record_event
-from jkp_site.core.exceptions import ApplicationError, PermissionDeniedError
+from claims.payment_details import raise_identity_flags, shared_account_claims
+from claims.workflow import record_event
+from jkp_site.core.exceptions import ApplicationError
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -128,11 +130,20 @@ def open_payment_batch(
     raise ApplicationError(gettext("Could not open a payment batch; try again."))
 
 
+def _flag_open():
+    """An open duplicate-identity flag on the instalment's (or line's) claim."""
+    return Exists(
+        IdentityFlag.objects.filter(claim_id=OuterRef("claim_id"), cleared_at__isnull=True)
+    )
+
+
 def payable_instalments():
-    """Instalments ready to be paid into an account we have."""
+    """Instalments ready to be paid into an account we have, and not held by an open
+    duplicate-identity flag (claims.payment_details)."""
     return (
         CashInstalment.objects.filter(status=InstalmentStatus.PAYABLE)
         .exclude(claim__bank_account="")
+        .exclude(_flag_open())
         .order_by("due_date", "pk")
     )
 
@@ -247,7 +258,13 @@ def export_payment_batch(*, batch_id: int, acting_user: User) -> str:
     batch = PaymentBatch.objects.get(pk=batch_id)
     if batch.state not in (PaymentBatch.State.READY, PaymentBatch.State.EXPORTED):
         raise ApplicationError(gettext("Only a gathered batch can be exported."))
-    lines = list(batch.lines.select_related("instalment__claim__participant").order_by("pk"))
+    if batch.state == PaymentBatch.State.READY:
+        hold_flagged_lines(batch=batch)
+    lines = list(
+        batch.lines.filter(status__in=[PaymentLine.Status.PENDING, PaymentLine.Status.PAID])
+        .select_related("instalment__claim__participant")
+        .order_by("pk")
+    )
     problems: list[RowProblem] = []
     rows = []
     for number, line in enumerate(lines, start=2):
@@ -290,6 +307,48 @@ def export_payment_batch(*, batch_id: int, acting_user: User) -> str:
         state=PaymentBatch.State.EXPORTED, exported_at=timezone.now(), updated_at=timezone.now()
     )
     return out.getvalue()
+
+
+@transaction.atomic
+def hold_flagged_lines(*, batch: PaymentBatch) -> int:
+    """Before the file is written: check the batch's accounts against other participants
+    (one grouped query), and take out the transfers of every claim with an open
+    duplicate-identity flag. Held lines are not live, so their instalments are payable again
+    and the next batch pays them once the flag is cleared. Returns the number held."""
+    PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+    in_batch = Claim.objects.filter(instalments__payment_lines__batch=batch).distinct()
+    for claim in shared_account_claims(in_batch):
+        raise_identity_flags(claim)
+    held = list(
+        batch.lines.filter(status=PaymentLine.Status.PENDING)
+        .annotate(flagged=_flag_open_for_line())
+        .filter(flagged=True)
+        .values_list("pk", "instalment_id")
+    )
+    if not held:
+        return 0
+    now = timezone.now()
+    PaymentLine.objects.filter(pk__in=[pk for pk, _i in held]).update(
+        status=PaymentLine.Status.HELD,
+        rejection_reason=gettext("Held: the claim has an open duplicate-identity flag."),
+        resolved_at=now,
+    )
+    CashInstalment.objects.filter(
+        pk__in=[i for _pk, i in held], status=InstalmentStatus.IN_BATCH
+    ).update(
+        status=InstalmentStatus.PAYABLE,
+        status_reason=gettext("Held until a supervisor clears the duplicate-identity flag."),
+        updated_at=now,
+    )
+    return len(held)
+
+
+def _flag_open_for_line():
+    return Exists(
+        IdentityFlag.objects.filter(
+            claim_id=OuterRef("instalment__claim_id"), cleared_at__isnull=True
+        )
+    )
 
 
 # --- Reconciliation ---------------------------------------------------------------------------
@@ -432,7 +491,7 @@ def reconcile_payment_batch(*, batch_id: int, acting_user: User, data: bytes) ->
     All rows are validated before anything is written; the valid file is applied in one
     transaction. A paid row marks its instalment paid; a rejected row marks it rejected with
     the bank's reason (it becomes payable again once the account is corrected, see
-    ``correct_bank_account``). Importing the same file again changes nothing. The batch is
+    ``claims.payment_details``). Importing the same file again changes nothing. The batch is
     reconciled when no transfer is pending. Raises PaymentFileError with the row report.
     """
     batch = PaymentBatch.objects.get(pk=batch_id)
@@ -499,48 +558,3 @@ def reconcile_payment_batch(*, batch_id: int, acting_user: User, data: bytes) ->
         for claim_id in sorted(touched_claims):
             transaction.on_commit(lambda claim_id=claim_id: complete_if_finished(claim_id=claim_id))
     return result
-
-
-@transaction.atomic
-def correct_bank_account(
-    *,
-    claim_id: int,
-    acting_user: User,
-    bank_name: str,
-    bank_account: str,
-    account_holder: str,
-    note: str = "",
-) -> Claim:
-    """Record the corrected account of a claim; its bank-rejected instalments become payable.
-
-    The account must be the worker's own (jkp-rules.md §3.3). Raises PermissionDeniedError for
-    another branch's claim. Writes a CaseEvent (the account itself is not put in the event).
-    """
-    claim = Claim.objects.select_for_update(of=("self",)).select_related("branch").get(pk=claim_id)
-    if not in_claim_branch(acting_user, claim):
-        raise PermissionDeniedError(gettext("This claim belongs to another branch."))
-    account = "".join(bank_account.split())
-    if not _DIGITS.match(account):
-        raise ApplicationError(gettext("The account number must be digits."), field="bank_account")
-    if not account_holder.strip():
-        raise ApplicationError(gettext("The account holder is required."), field="account_holder")
-    claim.bank_name = bank_name.strip()
-    claim.bank_account = account
-    claim.bank_account_holder = account_holder.strip()
-    claim.save(update_fields=["bank_name", "bank_account", "bank_account_holder", "updated_at"])
-    months = list(
-        claim.instalments.filter(status=InstalmentStatus.REJECTED).values_list("month", flat=True)
-    )
-    CashInstalment.objects.filter(claim=claim, status=InstalmentStatus.REJECTED).update(
-        status=InstalmentStatus.PAYABLE,
-        status_reason=gettext("Bank account corrected; payable again."),
-        updated_at=timezone.now(),
-    )
-    record_event(
-        claim,
-        actor=acting_user,
-        action="bank_account_corrected",
-        note=note,
-        data={"bank": claim.bank_name, "account_end": account[-4:], "months_repayable": months},
-    )
-    return claim

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -94,8 +94,7 @@ class ClaimAdmin(BranchScopedAdmin, SimpleHistoryAdmin):
     search_help_text = _("Claim number, or a worker's full 16-digit NIK.")
     date_hierarchy = "created_at"
     actions = ["reassign"]
-    exclude = ["bank_account"]
-    readonly_fields = ["bank_account_masked"]
+    exclude = ["bank_account", "bank_account_index"]
 
     def get_search_results(self, request, queryset, search_term):
         nik = _nik_query(search_term)
@@ -103,12 +102,31 @@ class ClaimAdmin(BranchScopedAdmin, SimpleHistoryAdmin):
             return queryset.filter(participant__nik_index=Participant.index_for(nik)), False
         return super().get_search_results(request, queryset, search_term)
 
-    def history_view(self, request, object_id, extra_context=None):
+    def _in_scope_or_404(self, request, object_id) -> None:
         # simple_history falls back to the history table for objects the queryset hides;
         # that would show another branch's claim, so check the scope first.
         if not self.get_queryset(request).filter(pk=object_id).exists():
             raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
         return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """One past version, read-only. simple_history saves a POSTed form here whatever the
+        permissions (its "revert"); a claim changes only through the services, so no POST is
+        taken, by anyone."""
+        self._in_scope_or_404(request, object_id)
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Every field shown is read-only, on the change page and on past versions alike; the
+        # account number is never shown whole (bank_account_masked instead).
+        hidden = {"bank_account", "bank_account_index"}
+        shown = [field.name for field in self.model._meta.fields if field.name not in hidden]
+        return [*shown, "bank_account_masked"]
 
     def has_reassign_permission(self, request):
         return request.user.has_perm(ClaimPerm.REASSIGN)

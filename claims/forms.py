@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.conf import settings
+from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import Claim, Document, TerminationReason
 from claims.vocabulary import RejectReason, ReturnReason, StopReason, WithdrawReason
+from jkp_site.core.models import User
 from participants.models import ContractType, Employer
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -52,8 +56,9 @@ class TerminationFieldsMixin(forms.Form):
             raise forms.ValidationError(_("Digits only."))
         return value
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("contract_type") == ContractType.PKWT and not data.get("contract_end_date"):
             self.add_error(
                 "contract_end_date", _("A PKWT termination needs the contract's end date.")
@@ -70,7 +75,7 @@ class IntakeForm(TerminationFieldsMixin):
 
     def __init__(self, *args, employers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["employer"].queryset = employers
+        cast(forms.ModelChoiceField, self.fields["employer"]).queryset = employers
 
 
 class DraftForm(TerminationFieldsMixin):
@@ -144,7 +149,7 @@ class AppealForm(forms.Form):
 
 
 class _ReasonForm(forms.Form):
-    reasons: type = RejectReason
+    reasons: type[models.TextChoices] = RejectReason
 
     reason_code = forms.ChoiceField(label=_("Reason"))
     note = forms.CharField(
@@ -153,7 +158,8 @@ class _ReasonForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason_code"].choices = [("", "---------"), *self.reasons.choices]
+        reason_code = cast(forms.ChoiceField, self.fields["reason_code"])
+        reason_code.choices = [("", "---------"), *self.reasons.choices]
 
 
 class RejectForm(_ReasonForm):
@@ -173,8 +179,27 @@ class StopForm(_ReasonForm):
 
 
 class ReassignForm(forms.Form):
-    officer = forms.ModelChoiceField(label=_("Officer"), queryset=None)
+    officer: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label=_("Officer"), queryset=None
+    )
 
     def __init__(self, *args, officers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = officers
+        cast(forms.ModelChoiceField, self.fields["officer"]).queryset = officers
+
+
+class BankChangeDecisionForm(forms.Form):
+    confirm = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("Confirm the new account")), ("0", _("Refuse the change"))],
+        coerce=lambda value: value == "1",
+    )
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
+
+
+class ClearFlagForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the flag can be cleared"),
+        max_length=255,
+        help_text=_("What you checked, e.g. a joint account of spouses confirmed at the counter."),
+    )

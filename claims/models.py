@@ -13,7 +13,13 @@ from simple_history.models import HistoricalRecords
 
 from jkp_site.core.crypto import EncryptedCharField, mask
 from jkp_site.core.models import BaseModel, KantorCabang
-from participants.models import ContractType, Employer, Employment, Participant
+from participants.models import (
+    ContractType,
+    Employer,
+    Employment,
+    Participant,
+    bank_account_index,
+)
 
 
 class TerminationReason(models.TextChoices):
@@ -174,6 +180,7 @@ class Claim(BaseModel):
     kapk_signed_at = models.DateTimeField(_("KAPK commitment signed"), null=True, blank=True)
     bank_name = models.CharField(_("bank"), max_length=60, blank=True)
     bank_account = EncryptedCharField(_("bank account number"), blank=True)
+    bank_account_index = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     bank_account_holder = models.CharField(_("account holder"), max_length=200, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -194,7 +201,7 @@ class Claim(BaseModel):
     )
     recommendation_note = models.TextField(_("recommendation note"), blank=True)
     appeal_count = models.PositiveSmallIntegerField(default=0)
-    history = HistoricalRecords(excluded_fields=["bank_account"])
+    history = HistoricalRecords(excluded_fields=["bank_account", "bank_account_index"])
 
     class Meta:
         verbose_name = _("claim")
@@ -206,6 +213,12 @@ class Claim(BaseModel):
             ),
             models.CheckConstraint(
                 condition=Q(appeal_count__lte=MAX_APPEALS), name="claim_appeal_at_most_once"
+            ),
+            # One case in progress per participant (claims.services.open_claim says why).
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=~Q(state__in=sorted(ClaimState.CLOSED)),
+                name="claim_one_open_per_participant",
             ),
         ]
         indexes = [models.Index(fields=["branch", "state"], name="claim_branch_state")]
@@ -219,10 +232,19 @@ class Claim(BaseModel):
             ("view_all_branches", "Can see every branch"),
             ("run_payment_batch", "Can run payment batches"),
             ("view_report", "Can see head-office reports"),
+            ("change_payment_details", "Can ask for a change of a claim's bank account"),
+            ("clear_identity_flag", "Can clear a duplicate-identity flag"),
         ]
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args, **kwargs):
+        self.bank_account_index = bank_account_index(self.bank_account)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "bank_account" in fields:
+            kwargs["update_fields"] = {*fields, "bank_account_index"}
+        super().save(*args, **kwargs)
 
     @property
     def may_still_appeal(self) -> bool:
@@ -446,6 +468,12 @@ class EventNotification(models.Model):
         return f"{self.event_id} -> {self.recipient}"
 
 
+# The highest percent and amount of any rule version (V2: 60 % of the Rp 5,000,000 ceiling,
+# PP 6/2025 Pasal 21); the database refuses an instalment above them.
+MAX_INSTALMENT_PERCENT = 60
+MAX_INSTALMENT_AMOUNT = 3_000_000
+
+
 class CashInstalment(BaseModel):
     """One monthly cash payment of a claim (month 1..6), with the rule version that priced it."""
 
@@ -475,6 +503,15 @@ class CashInstalment(BaseModel):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=InstalmentStatus.values), name="instalment_status_valid"
+            ),
+            # No rule version pays more than this (tests.rules check it against every version).
+            models.CheckConstraint(
+                condition=Q(percent__gte=1) & Q(percent__lte=MAX_INSTALMENT_PERCENT),
+                name="instalment_percent_bounded",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=1) & Q(amount__lte=MAX_INSTALMENT_AMOUNT),
+                name="instalment_amount_bounded",
             ),
         ]
 
@@ -528,6 +565,7 @@ class PaymentLine(models.Model):
         PENDING = "pending", _("Sent, awaiting result")
         PAID = "paid", _("Paid")
         REJECTED = "rejected", _("Rejected")
+        HELD = "held", _("Held (duplicate identity)")
 
     batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, related_name="lines")
     instalment = models.ForeignKey(
@@ -551,8 +589,109 @@ class PaymentLine(models.Model):
                 fields=["instalment"],
                 condition=Q(status__in=["pending", "paid"]),
                 name="payment_line_one_live_per_instalment",
-            )
+            ),
+            # The amount equals its instalment's (a trigger, see migration 0004); never zero.
+            models.CheckConstraint(condition=Q(amount__gte=1), name="payment_line_amount_positive"),
         ]
 
     def __str__(self) -> str:
         return f"{self.batch_id}/{self.instalment_id} {self.status}"
+
+
+class BankAccountChange(models.Model):
+    """A change of where a claim's money goes, asked by one person and, once the claim has been
+    submitted, confirmed by a second person of the branch (four eyes). Before submission the
+    worker's or officer's own entry applies at once and is recorded here as applied."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for a second person")
+        APPLIED = "applied", _("Applied")
+        REFUSED = "refused", _("Refused")
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="bank_changes")
+    bank_name = models.CharField(_("bank"), max_length=60)
+    bank_account = EncryptedCharField(_("bank account number"))
+    account_holder = models.CharField(_("account holder"), max_length=200)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("bank account change")
+        verbose_name_plural = _("bank account changes")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["pending", "applied", "refused"]),
+                name="bank_change_state_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["claim"], condition=Q(state="pending"), name="bank_change_one_pending"
+            ),
+            # Whoever confirms or refuses is not whoever asked.
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("requested_by")),
+                name="bank_change_four_eyes",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id}: {self.get_state_display()}"
+
+    @property
+    def bank_account_masked(self) -> str:
+        return mask(self.bank_account, keep_start=0, keep_end=4)
+
+
+class IdentityFlag(models.Model):
+    """The claim's bank account, phone or e-mail is also another participant's. Money is held
+    (no transfer is gathered or exported) until a supervisor clears the flag with a reason."""
+
+    class Kind(models.TextChoices):
+        BANK_ACCOUNT = "bank_account", _("Bank account shared with another participant")
+        PHONE = "phone", _("Phone number shared with another participant")
+        EMAIL = "email", _("E-mail address shared with another participant")
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="identity_flags")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    other_participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="+", verbose_name=_("shared with")
+    )
+    raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
+    clear_reason = models.CharField(_("reason for clearing"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("identity flag")
+        verbose_name_plural = _("identity flags")
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "kind", "other_participant"], name="identity_flag_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(cleared_at__isnull=True)
+                | (Q(cleared_by__isnull=False) & ~Q(clear_reason="")),
+                name="identity_flag_cleared_with_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id}: {self.kind}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.cleared_at is None

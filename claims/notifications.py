@@ -163,6 +163,26 @@ def message_for(event: CaseEvent) -> WorkerMessage | None:
         return WorkerMessage(_("Your benefit is complete."), tone="success", notify=True)
     if action == "withdraw":
         return WorkerMessage(_("The claim was withdrawn."), detail=note, notify=True)
+    if action in ("bank_account_change_requested", "bank_account_changed"):
+        values = {
+            "bank": (event.data or {}).get("bank", ""),
+            "end": (event.data or {}).get("account_end", ""),
+        }
+        if action == "bank_account_changed":
+            text = _("Your payments now go to your %(bank)s account ending %(end)s.") % values
+            return WorkerMessage(text, tone="success", notify=True)
+        text = _(
+            "The branch asked to pay you into your %(bank)s account ending %(end)s. "
+            "It takes effect once a second officer confirms it. If you did not ask for this, "
+            "contact your branch at once."
+        ) % values
+        return WorkerMessage(text, tone="warning", notify=True)
+    if action == "bank_account_change_refused":
+        return WorkerMessage(
+            _("The change of your bank account was refused; payments go to the account we had."),
+            detail=note,
+            notify=True,
+        )
     return _benefit_message(event, note)
 
 
@@ -199,11 +219,6 @@ def _benefit_message(event: CaseEvent, note: str) -> WorkerMessage | None:
         "instalment_rejected": (
             _("Month %(month)s: the bank returned the transfer (%(reason)s)."),
             "danger",
-            True,
-        ),
-        "bank_account_corrected": (
-            _("Your bank account was corrected; the returned month is paid again."),
-            "info",
             True,
         ),
         "training_referred": (

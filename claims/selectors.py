@@ -12,7 +12,16 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from claims.filters import ClaimFilter
-from claims.models import CaseEvent, Claim, ClaimState, Decision, Document, EligibilityResult
+from claims.models import (
+    BankAccountChange,
+    CaseEvent,
+    Claim,
+    ClaimState,
+    Decision,
+    Document,
+    EligibilityResult,
+    IdentityFlag,
+)
 from jkp_site.core.permissions import ClaimPerm
 from jkp_site.core.scoping import branch_scope_q
 
@@ -75,8 +84,40 @@ def claim_detail(*, user: User, pk: int) -> Claim:
             queryset=EligibilityResult.objects.select_related("run_by").order_by("-run_at", "-id"),
         ),
         "instalments",
+        Prefetch(
+            "identity_flags",
+            queryset=IdentityFlag.objects.filter(cleared_at__isnull=True).select_related(
+                "other_participant"
+            ),
+            to_attr="open_flags",
+        ),
+        Prefetch(
+            "bank_changes",
+            queryset=BankAccountChange.objects.filter(
+                state=BankAccountChange.State.PENDING
+            ).select_related("requested_by"),
+            to_attr="pending_bank_changes",
+        ),
     )
     return get_object_or_404(qs, pk=pk)
+
+
+def get_bank_change_for_user(*, user: User, pk: int) -> BankAccountChange:
+    return get_object_or_404(
+        BankAccountChange.objects.select_related("claim").filter(
+            claim__in=claims_visible_to(user).values("pk")
+        ),
+        pk=pk,
+    )
+
+
+def get_identity_flag_for_user(*, user: User, pk: int) -> IdentityFlag:
+    return get_object_or_404(
+        IdentityFlag.objects.select_related("claim").filter(
+            claim__in=claims_visible_to(user).values("pk")
+        ),
+        pk=pk,
+    )
 
 
 def officers_of_branch(claim: Claim) -> QuerySet:

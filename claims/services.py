@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from claims import workflow
+from claims import payment_details, workflow
 from claims.documents import check_upload, has_phk_proof
 from claims.models import (
     CaseEvent,
@@ -92,10 +92,6 @@ def _require_staff_or_owner(user: User, claim: Claim, *perms: str) -> None:
     if user.is_active and workflow.is_owner(user, claim):
         return
     _require_staff(user, claim, *perms)
-
-
-def _same_name(left: str, right: str) -> bool:
-    return " ".join(left.split()).casefold() == " ".join(right.split()).casefold()
 
 
 def _validate_termination(
@@ -312,7 +308,7 @@ def _submission_problems(claim: Claim) -> list[str]:
         problems.append(gettext("the KAPK job-seeking commitment is not signed"))
     if not (claim.bank_name and claim.bank_account and claim.bank_account_holder):
         problems.append(gettext("the bank account is incomplete"))
-    elif not _same_name(claim.bank_account_holder, claim.participant.name):
+    elif not payment_details.holder_matches(claim.bank_account_holder, claim.participant.name):
         problems.append(gettext("the bank account is not in the worker's own name"))
     usable = set(
         claim.documents.exclude(status=Document.Status.REQUESTED_AGAIN).values_list(
@@ -345,6 +341,10 @@ def submit_claim(*, claim_id: int, acting_user: User) -> Claim:
         claim.claim_date = timezone.localdate()
         claim.save(update_fields=["claim_date", "updated_at"])
     workflow.apply_transition(claim, to=S.SUBMITTED, actor=acting_user, action="submit")
+    latest = claim.bank_changes.filter(state="applied").order_by("-id").first()
+    if latest is None or latest.bank_account != claim.bank_account:
+        payment_details.record_own_entry(claim=claim, acting_user=acting_user)
+    payment_details.raise_identity_flags(claim)
     return claim
 
 
@@ -616,6 +616,8 @@ def approve_claim(*, claim_id: int, acting_user: User, note: str = "") -> Claim:
     claim = _lock(claim_id)
     workflow.check_transition(claim, to=S.APPROVED, actor=acting_user)
     workflow.check_decider(claim, acting_user)
+    # Shown on the approval screen and holding the money, never blocking the decision.
+    payment_details.raise_identity_flags(claim)
     latest = _latest_result(claim)
     if latest is None or not latest.eligible:
         raise ApplicationError(

@@ -27,4 +27,6 @@ urlpatterns = [
     path("<int:pk>/reopen/", views.reopen, name="reopen"),
     path("<int:pk>/stop/", views.stop, name="stop"),
     path("<int:pk>/reassign/", views.reassign, name="reassign"),
+    path("bank-changes/<int:pk>/decide/", views.bank_change_decide, name="bank_change_decide"),
+    path("identity-flags/<int:pk>/clear/", views.identity_flag_clear, name="identity_flag_clear"),
 ]

@@ -21,9 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from claims import clocks, selectors, services, workflow
+from claims import clocks, payment_details, selectors, services, workflow
 from claims.forms import (
     AppealForm,
+    BankChangeDecisionForm,
+    ClearFlagForm,
     DocumentCheckForm,
     DocumentUploadForm,
     DraftForm,
@@ -226,6 +228,8 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reassign_form": (
             ReassignForm(officers=selectors.officers_of_branch(claim)) if can["reassign"] else None
         ),
+        "bank_change_form": BankChangeDecisionForm(),
+        "clear_flag_form": ClearFlagForm(),
     }
     return render(request, "claims/claim_detail.html", context)
 
@@ -247,6 +251,8 @@ def claim_approval(request: HttpRequest, pk: int) -> HttpResponse:
             "approve_form": NoteForm(prefix="approve"),
             "reject_form": RejectForm(prefix="reject"),
             "return_form": ReturnForm(prefix="return"),
+            "bank_change_form": BankChangeDecisionForm(),
+            "clear_flag_form": ClearFlagForm(),
         },
     )
 
@@ -411,6 +417,53 @@ stop = _action(
     form_class=StopForm,
     done=gettext_lazy("Benefit stopped."),
 )
+
+
+@login_required
+@require_POST
+def bank_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """The second person confirms or refuses a change of the claim's bank account."""
+    _require(request, ClaimPerm.CHANGE_PAYMENT_DETAILS)
+    change = selectors.get_bank_change_for_user(user=request.user, pk=pk)
+    form = BankChangeDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        return redirect(change.claim)
+    try:
+        payment_details.decide_bank_account_change(
+            change_id=change.pk, acting_user=request.user, **form.cleaned_data
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("New account confirmed: the next payment goes to it.")
+            if form.cleaned_data["confirm"]
+            else _("Change refused: the account stays as it was."),
+        )
+    return redirect(change.claim)
+
+
+@login_required
+@require_POST
+def identity_flag_clear(request: HttpRequest, pk: int) -> HttpResponse:
+    """A supervisor clears a duplicate-identity flag with a reason; held money is released."""
+    _require(request, ClaimPerm.CLEAR_IDENTITY_FLAG)
+    flag = selectors.get_identity_flag_for_user(user=request.user, pk=pk)
+    form = ClearFlagForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        return redirect(flag.claim)
+    try:
+        payment_details.clear_identity_flag(
+            flag_id=flag.pk, acting_user=request.user, **form.cleaned_data
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Flag cleared: the held payments go in the next batch."))
+    return redirect(flag.claim)
 
 
 @login_required

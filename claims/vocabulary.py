@@ -71,7 +71,11 @@ ACTION_LABELS = {
     "instalment_not_paid": _("Monthly cash not paid: condition not met"),
     "instalment_paid": _("Monthly cash paid"),
     "instalment_rejected": _("Transfer rejected by the bank"),
-    "bank_account_corrected": _("Bank account corrected"),
+    "bank_account_change_requested": _("Change of bank account asked (waits for a second person)"),
+    "bank_account_changed": _("New bank account confirmed"),
+    "bank_account_change_refused": _("Change of bank account refused"),
+    "identity_flag_raised": _("Duplicate identity found: payments held"),
+    "identity_flag_cleared": _("Duplicate-identity flag cleared"),
     # Labour-market information and training (training.services)
     "activity_self_assessment": _("Self-assessment done"),
     "activity_counselling": _("Counselling session recorded"),

@@ -58,6 +58,9 @@ else:
 _data_key("FIELD_ENCRYPTION_KEY", FIELD_ENCRYPTION_KEY)
 _data_key("BLIND_INDEX_KEY", BLIND_INDEX_KEY)
 
+# The admin's history pages show past versions; nothing is reverted there (services only).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

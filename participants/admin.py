@@ -1,14 +1,22 @@
+from django import forms
 from django.contrib import admin
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.scoping import branch_scope_q
 from participants.models import (
     ContributionMonth,
     Employer,
     Employment,
     Participant,
+    PersonalDataReveal,
     ProgramEnrollment,
 )
+from participants.selectors import participants_visible_to
+from participants.services import reveal_personal_data
 
 
 class BranchScopedAdmin(admin.ModelAdmin):
@@ -44,20 +52,49 @@ class EnrollmentInline(admin.TabularInline):
     extra = 0
 
 
+class RevealForm(forms.Form):
+    field = forms.ChoiceField(label=_("Show the whole"), choices=PersonalDataReveal.Field.choices)
+    reason = forms.CharField(
+        label=_("Why you need it"),
+        max_length=255,
+        help_text=_("Recorded with your name and the time; your supervisor can read it."),
+    )
+
+
 @admin.register(Participant)
-class ParticipantAdmin(BranchScopedAdmin):
-    branch_prefix = "employments__employer__"
+class ParticipantAdmin(admin.ModelAdmin):
+    """Masked by default (UU PDP 27/2022): the whole NIK or account number is shown only on
+    "show", which records who asked, when and why (``PersonalDataReveal``)."""
 
     list_display = ["name", "masked_nik", "kpj_number", "birth_date", "gender", "citizen"]
     list_filter = ["gender", "citizen"]
     search_fields = ["name", "kpj_number"]
-    readonly_fields = ["created_at", "updated_at"]
-    exclude = ["user"]
+    exclude = ["user", "nik", "bank_account"]
+    readonly_fields = ["masked_nik", "masked_account", "reveal", "created_at", "updated_at"]
     inlines = [EmploymentInline, EnrollmentInline]
+
+    def get_queryset(self, request):
+        # The same rule as the staff screens; a subquery, so nobody is listed twice.
+        qs = super().get_queryset(request)
+        return qs.filter(pk__in=participants_visible_to(request.user).values("pk"))
 
     @admin.display(description=_("NIK"))
     def masked_nik(self, obj: Participant) -> str:
         return obj.nik_masked
+
+    @admin.display(description=_("bank account number"))
+    def masked_account(self, obj: Participant) -> str:
+        return obj.bank_account_masked
+
+    @admin.display(description=_("whole number"))
+    def reveal(self, obj: Participant) -> str:
+        if obj.pk is None:
+            return ""
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:participants_participant_reveal", args=[obj.pk]),
+            _("Show (recorded)"),
+        )
 
     def get_search_results(self, request, queryset, search_term):
         digits = "".join(search_term.split())
@@ -65,9 +102,66 @@ class ParticipantAdmin(BranchScopedAdmin):
             return queryset.filter(nik_index=Participant.index_for(digits)), False
         return super().get_search_results(request, queryset, search_term)
 
+    def get_urls(self):
+        urls = [
+            path(
+                "<int:pk>/reveal/",
+                self.admin_site.admin_view(self.reveal_view),
+                name="participants_participant_reveal",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def reveal_view(self, request, pk: int):
+        participant = get_object_or_404(self.get_queryset(request), pk=pk)
+        form = RevealForm(request.POST or None)
+        shown = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                shown = reveal_personal_data(
+                    participant_id=participant.pk, acting_user=request.user, **form.cleaned_data
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+        response = render(
+            request,
+            "admin/participants/reveal.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Show a whole number"),
+                "participant": participant,
+                "form": form,
+                "shown": shown,
+                "shown_field": form.cleaned_data.get("field") if shown is not None else "",
+                "opts": self.model._meta,
+            },
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+@admin.register(PersonalDataReveal)
+class PersonalDataRevealAdmin(admin.ModelAdmin):
+    """Supervisors read who was shown whole numbers at their branch; nobody edits the log."""
+
+    list_display = ["revealed_at", "participant", "field", "revealed_to", "reason"]
+    list_filter = ["field"]
+    list_select_related = ["participant", "revealed_to"]
+    date_hierarchy = "revealed_at"
+
     def get_queryset(self, request):
-        # A worker employed twice at the branch's employers would otherwise be listed twice.
-        return super().get_queryset(request).distinct()
+        qs = super().get_queryset(request)
+        scope = branch_scope_q(request.user, prefix="revealed_to__")
+        return qs if scope is None else qs.filter(scope)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ContributionMonth)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -10,6 +12,14 @@ from jkp_site.core.models import BaseModel, KantorCabang
 from participants.nik import parse_nik, validate_nik
 
 NIK_INDEX_CONTEXT = "participant.nik"
+# One context for every bank account, whoever holds it: a participant's and a claim's account
+# have the same index, which is how a shared account is found (duplicate identities).
+BANK_ACCOUNT_INDEX_CONTEXT = "bank.account"
+
+
+def bank_account_index(account: str) -> str:
+    digits = "".join(str(account or "").split())
+    return blind_index(digits, context=BANK_ACCOUNT_INDEX_CONTEXT) if digits else ""
 
 
 class SizeClass(models.TextChoices):
@@ -88,6 +98,7 @@ class Participant(BaseModel):
     address = models.CharField(_("address"), max_length=255, blank=True)
     bank_name = models.CharField(_("bank"), max_length=60, blank=True)
     bank_account = EncryptedCharField(_("bank account number"), blank=True)
+    bank_account_index = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     bank_account_holder = models.CharField(_("account holder"), max_length=200, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -102,6 +113,9 @@ class Participant(BaseModel):
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         ordering = ["name"]
+        permissions = [
+            ("reveal_personal_data", "Can reveal a whole NIK or bank account number (recorded)")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.nik_masked})"
@@ -134,11 +148,17 @@ class Participant(BaseModel):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.nik = "".join(str(self.nik).split())
         self.nik_index = self.index_for(self.nik)
-        if kwargs.get("update_fields") is not None and "nik" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "nik_index"}
+        self.bank_account_index = bank_account_index(self.bank_account)
+        fields = kwargs.get("update_fields")
+        if fields is not None:
+            if "nik" in fields:
+                fields = {*fields, "nik_index"}
+            if "bank_account" in fields:
+                fields = {*fields, "bank_account_index"}
+            kwargs["update_fields"] = fields
         super().save(*args, **kwargs)
 
 
@@ -289,3 +309,35 @@ class ImportJob(BaseModel):
         if not self.total_rows:
             return 0
         return min(100, self.processed_rows * 100 // self.total_rows)
+
+
+class PersonalDataReveal(models.Model):
+    """Someone was shown a participant's whole NIK or bank account number: who, when, which
+    field, whose, and why (UU PDP 27/2022: financial data is specific personal data). Masked is
+    the default everywhere; every reveal leaves one of these."""
+
+    class Field(models.TextChoices):
+        NIK = "nik", _("NIK")
+        BANK_ACCOUNT = "bank_account", _("bank account number")
+
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="reveals")
+    field = models.CharField(_("field"), max_length=16, choices=Field.choices)
+    revealed_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=255)
+    revealed_at = models.DateTimeField(_("revealed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("personal data reveal")
+        verbose_name_plural = _("personal data reveals")
+        ordering = ["-revealed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(field__in=["nik", "bank_account"]), name="reveal_field_valid"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="reveal_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()} {self.participant_id} -> {self.revealed_to_id}"

@@ -1,10 +1,27 @@
 """Reads about participants. Lookups by NIK go through the blind index."""
 
+from __future__ import annotations
+
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
-from participants.models import ContributionMonth, Participant
+from jkp_site.core.scoping import branch_scope_q
+from participants.models import ContributionMonth, Employment, Participant
+
+if TYPE_CHECKING:
+    from jkp_site.core.models import User
+
+
+def participants_visible_to(user: User) -> QuerySet[Participant]:
+    """Participants employed at an employer of the user's branch scope (every one for head
+    office): the staff screens' and the admin's one rule."""
+    scope = branch_scope_q(user, prefix="employer__")
+    if scope is None:
+        return Participant.objects.all()
+    employed = Employment.objects.filter(scope, participant_id=OuterRef("pk"))
+    return Participant.objects.filter(Exists(employed))
 
 
 def participant_by_nik(nik: str) -> Participant | None:

@@ -14,6 +14,13 @@ class ClaimPerm(StrEnum):
     VIEW_ALL_BRANCHES = "claims.view_all_branches"
     RUN_PAYMENT_BATCH = "claims.run_payment_batch"
     VIEW_REPORT = "claims.view_report"
+    CHANGE_PAYMENT_DETAILS = "claims.change_payment_details"
+    CLEAR_IDENTITY_FLAG = "claims.clear_identity_flag"
+
+
+class ParticipantPerm(StrEnum):
+    REVEAL = "participants.reveal_personal_data"
+    VIEW_REVEALS = "participants.view_personaldatareveal"
 
 
 class TrainingPerm(StrEnum):

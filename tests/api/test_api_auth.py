@@ -1,10 +1,12 @@
 """Tokens: who may call what, and that every failure has the same JSON shape."""
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from rest_framework.test import APIClient
 
 from api.models import Grant, IntegrationClient
 from api.services import create_integration_client, rotate_integration_token
+from jkp_site.core.exceptions import PermissionDeniedError
 
 pytestmark = pytest.mark.django_db
 
@@ -40,9 +42,9 @@ def test_only_a_hash_of_the_token_is_stored(db):
     assert not stored.service_user.has_usable_password()
 
 
-def test_rotated_token_replaces_the_old_one(worker):
+def test_rotated_token_replaces_the_old_one(worker, admin_user):
     client, old = create_integration_client(name="Core", grants=[Grant.ELIGIBILITY_READ])
-    new = rotate_integration_token(client=client)
+    new = rotate_integration_token(client=client, acting_user=admin_user)
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {old}")
     assert api.post(ELIGIBILITY, {"nik": worker.nik}, format="json").status_code == 401
@@ -126,3 +128,24 @@ def test_admin_edits_grants_from_the_known_list(client, db):
     )
     api_client.refresh_from_db()
     assert sorted(api_client.grants) == [Grant.CHANGES_READ, Grant.CLAIMS_READ]
+
+
+def test_rotating_a_token_needs_the_change_permission(head_office, admin_user, client):
+    """Head office may look at the API clients; only whoever may change them rotates tokens."""
+    api_client, _token = create_integration_client(name="Core", grants=[Grant.CLAIMS_READ])
+    with pytest.raises(PermissionDeniedError):
+        rotate_integration_token(client=api_client, acting_user=head_office)
+    before = IntegrationClient.objects.get(pk=api_client.pk).token_hash
+    url = "/admin/api/integrationclient/"
+    client.force_login(head_office)
+    client.post(url, {"action": "rotate_token", "_selected_action": [api_client.pk]})
+    assert IntegrationClient.objects.get(pk=api_client.pk).token_hash == before
+
+    client.force_login(admin_user)
+    response = client.post(
+        url, {"action": "rotate_token", "_selected_action": [api_client.pk]}, follow=True
+    )
+    assert IntegrationClient.objects.get(pk=api_client.pk).token_hash != before
+    assert "jkp_" in response.text
+    entry = LogEntry.objects.get(object_id=str(api_client.pk))
+    assert entry.user == admin_user

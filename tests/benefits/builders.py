@@ -7,7 +7,15 @@ import itertools
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
-from claims.models import CashInstalment, Claim, ClaimState, Termination
+from claims.models import (
+    CashInstalment,
+    Claim,
+    ClaimState,
+    InstalmentStatus,
+    PaymentBatch,
+    PaymentLine,
+    Termination,
+)
 from claims.rules import version_on
 from claims.rules.cash import cash_schedule
 from tests.factories import EmployerFactory, ParticipantFactory
@@ -21,7 +29,7 @@ def benefit_claim(
     decision_date: dt.date,
     wage: int = 4_000_000,
     state: str = ClaimState.BENEFIT_ACTIVE,
-    bank_account: str = "001234567890",
+    bank_account: str | None = None,
     employer=None,
     participant=None,
 ) -> Claim:
@@ -35,8 +43,9 @@ def benefit_claim(
         contract_type="PKWTT",
     )
     version = version_on(decision_date)
+    number = next(_numbers)
     claim = Claim.objects.create(
-        number=f"JKP-T-{next(_numbers):06d}",
+        number=f"JKP-T-{number:06d}",
         participant=participant,
         termination=termination,
         branch=branch,
@@ -45,7 +54,8 @@ def benefit_claim(
         decision_date=decision_date,
         rule_version=version.code,
         bank_name="BRI",
-        bank_account=bank_account,
+        # Each worker's own account: a shared one would rightly hold the money (identity flag).
+        bank_account=bank_account or f"0099{number:08d}",
         bank_account_holder=participant.name,
     )
     CashInstalment.objects.bulk_create(
@@ -67,4 +77,25 @@ def instalment(claim: Claim, month: int) -> CashInstalment:
 
 
 def set_status(claim: Claim, months, status: str) -> None:
-    CashInstalment.objects.filter(claim=claim, month__in=list(months)).update(status=status)
+    """Put instalments in ``status``. Paid ones get the paid transfer the database asks for
+    (an instalment is paid only when one of its payment lines is)."""
+    instalments = CashInstalment.objects.filter(claim=claim, month__in=list(months))
+    if status == InstalmentStatus.PAID:
+        batch, _created = PaymentBatch.objects.get_or_create(
+            reference="PB-TEST-PAID",
+            defaults={"period": dt.date(2025, 1, 1), "state": PaymentBatch.State.RECONCILED},
+        )
+        PaymentLine.objects.bulk_create(
+            PaymentLine(
+                batch=batch,
+                instalment=item,
+                amount=item.amount,
+                bank_name=claim.bank_name,
+                bank_account=claim.bank_account,
+                account_holder=claim.bank_account_holder,
+                reference=f"{claim.number}-{item.month}-paid",
+                status=PaymentLine.Status.PAID,
+            )
+            for item in instalments
+        )
+    instalments.update(status=status)

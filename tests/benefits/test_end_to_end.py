@@ -23,6 +23,7 @@ import time_machine
 from benefits import payments
 from benefits import services as cash
 from benefits.conditions import stop_on_reemployment
+from claims import payment_details
 from claims.models import CaseEvent, ClaimState, InstalmentStatus, PaymentLine
 from claims.rules import version_on
 from claims.rules.cash import cash_schedule
@@ -110,12 +111,15 @@ def test_one_case_from_approval_to_reemployment(
 
         # The officer records the corrected account; month 2 is payable again.
         clock.move_to(at(2025, 4, 15))
-        payments.correct_bank_account(
+        change = payment_details.request_bank_account_change(
             claim_id=claim.pk,
             acting_user=officer,
             bank_name="BNI",
             bank_account="0987654321",
             account_holder=worker.name,
+        )
+        payment_details.decide_bank_account_change(
+            change_id=change.pk, acting_user=supervisor, confirm=True
         )
 
         # Month 3: only two applications -> condition fails.
@@ -219,7 +223,8 @@ def test_one_case_from_approval_to_reemployment(
         "activate_benefit",
         "instalment_payable",
         "instalment_rejected",
-        "bank_account_corrected",
+        "bank_account_change_requested",
+        "bank_account_changed",
         "instalment_not_paid",
         "instalment_paid",
         "training_referred",

@@ -82,7 +82,8 @@ def open_draft(participant, employer, officer, **overrides):
         "reason": "efficiency",
         "contract_type": "PKWTT",
         "bank_name": "BRI",
-        "bank_account": "001234567890",
+        # The worker's own account: a shared one raises a duplicate-identity flag.
+        "bank_account": f"0012{participant.pk:08d}",
         "bank_account_holder": participant.name,
         "kapk_signed": True,
         "acting_user": officer,

@@ -7,7 +7,7 @@ import time
 import pytest
 from django.db import connection
 
-from claims import services
+from claims import services, workflow
 from claims.models import CashInstalment, ClaimState, Decision
 from claims.workflow import InvalidTransition
 
@@ -18,14 +18,14 @@ S = ClaimState
 @pytest.mark.django_db(transaction=True)
 def test_two_supervisors_approve_at_once(make_claim, supervisor, second_supervisor, monkeypatch):
     claim = make_claim(S.AWAITING_APPROVAL)
-    real_check = services._check_four_eyes
+    real_check = workflow.check_decider
 
     def slow_check(claim, acting_user):
         # Runs while the row lock is held: the other supervisor must now wait for it.
         real_check(claim, acting_user)
         time.sleep(0.5)
 
-    monkeypatch.setattr(services, "_check_four_eyes", slow_check)
+    monkeypatch.setattr(workflow, "check_decider", slow_check)
     start = threading.Barrier(2)
     outcomes: dict[str, object] = {}
 

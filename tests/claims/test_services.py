@@ -20,6 +20,7 @@ from claims.models import (
 from claims.workflow import InvalidTransition
 from jkp_site.core.exceptions import ApplicationError, PermissionDeniedError
 from jkp_site.core.roles import Role
+from tests.benefits.builders import set_status
 from tests.claims.conftest import (
     add_proof,
     eligible_worker,
@@ -379,7 +380,7 @@ def test_supervisor_returns_to_officer_and_recommendation_is_cleared(make_claim,
 
 def test_stop_cancels_only_unpaid_instalments_outside_a_batch(make_claim, supervisor):
     claim = make_claim(S.BENEFIT_ACTIVE)
-    CashInstalment.objects.filter(claim=claim, month=1).update(status=CashInstalment.Status.PAID)
+    set_status(claim, [1], CashInstalment.Status.PAID)
     CashInstalment.objects.filter(claim=claim, month=2).update(
         status=CashInstalment.Status.IN_BATCH
     )

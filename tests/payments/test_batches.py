@@ -122,7 +122,7 @@ def test_export_writes_one_row_per_transfer(payable_claims, head_office):
         batch.reference,
         claim.number,
         claim.participant.nik,
-        "001234567890",
+        claim.bank_account,
         "BRI",
         claim.participant.name,
         "2400000",

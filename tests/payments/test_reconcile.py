@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from benefits import payments
+from claims import payment_details
 from claims.models import CaseEvent, CashInstalment, InstalmentStatus, PaymentBatch, PaymentLine
 from jkp_site.core.exceptions import PermissionDeniedError
 from tests.benefits.builders import instalment
@@ -130,7 +131,7 @@ def test_a_batch_not_yet_exported_cannot_be_reconciled(payable_claims, head_offi
 
 
 def test_a_corrected_account_makes_a_rejected_month_payable_again(
-    exported, payable_claims, head_office, officer
+    exported, payable_claims, head_office, officer, supervisor
 ):
     claim = payable_claims[0]
     rejected_ref = f"{claim.number}-2-1"
@@ -140,12 +141,17 @@ def test_a_corrected_account_makes_a_rejected_month_payable_again(
         data=result_file(paid_rows(exported, **{rejected_ref: "Account closed"})),
     )
 
-    payments.correct_bank_account(
+    change = payment_details.request_bank_account_change(
         claim_id=claim.pk,
         acting_user=officer,
         bank_name="BNI",
         bank_account="0098 7654 321",
         account_holder=claim.participant.name,
+    )
+    # Asked, not yet applied: the month stays rejected until a second person confirms.
+    assert instalment(claim, 2).status == InstalmentStatus.REJECTED
+    payment_details.decide_bank_account_change(
+        change_id=change.pk, acting_user=supervisor, confirm=True
     )
 
     assert instalment(claim, 2).status == InstalmentStatus.PAYABLE
@@ -153,14 +159,16 @@ def test_a_corrected_account_makes_a_rejected_month_payable_again(
     [line] = second_batch.lines.all()
     assert line.reference == f"{claim.number}-2-2"
     assert (line.bank_name, line.bank_account) == ("BNI", "00987654321")
-    event = CaseEvent.objects.get(claim=claim, action="bank_account_corrected")
-    assert event.data["months_repayable"] == [2]
-    assert "00987654321" not in str(event.data)
+    asked = CaseEvent.objects.get(claim=claim, action="bank_account_change_requested")
+    assert (asked.actor, asked.data["account_end"]) == (officer, "4321")
+    confirmed = CaseEvent.objects.get(claim=claim, action="bank_account_changed")
+    assert (confirmed.actor, confirmed.data["account_end"]) == (supervisor, "4321")
+    assert "00987654321" not in str([e.data for e in claim.events.all()])
 
 
 def test_another_branch_cannot_correct_the_account(payable_claims, outsider):
     with pytest.raises(PermissionDeniedError):
-        payments.correct_bank_account(
+        payment_details.request_bank_account_change(
             claim_id=payable_claims[0].pk,
             acting_user=outsider,
             bank_name="BNI",

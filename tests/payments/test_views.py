@@ -99,17 +99,49 @@ def test_batch_pages_run_a_fixed_number_of_queries(
     assert response.text.count("data-reference=") == claims * 2
 
 
-def test_the_officer_corrects_the_account_of_a_rejected_month(client, officer, branch):
+def test_the_officer_asks_and_a_second_person_confirms_the_corrected_account(
+    client, officer, supervisor, branch
+):
     claim = benefit_claim(branch=branch, decision_date=dt.date(2025, 3, 10))
     set_status(claim, [1], InstalmentStatus.REJECTED)
     client.force_login(officer)
     url = reverse("payments:correct_account", args=[claim.pk])
     assert 'id="rejected-months"' in client.get(url).text
-    response = client.post(
-        url, {"bank_name": "Mandiri", "bank_account": "1230004567", "account_holder": "Ani"}
-    )
+    account = {"bank_name": "Mandiri", "bank_account": "1230004567"}
+    response = client.post(url, {**account, "account_holder": f"Bapak {claim.participant.name}"})
     assert response.status_code == 302
+    assert instalment(claim, 1).status == InstalmentStatus.REJECTED
+    [change] = claim.bank_changes.filter(state="pending")
+
+    # The officer who asked is not offered the confirmation; the supervisor is.
+    assert "bank_change_decide" not in client.get(claim.get_absolute_url()).text
+    decide = reverse("claims:bank_change_decide", args=[change.pk])
+    client.post(decide, {"confirm": "1"})
+    assert instalment(claim, 1).status == InstalmentStatus.REJECTED
+    client.force_login(supervisor)
+    assert f'id="bank-change-{change.pk}"' in client.get(claim.get_absolute_url()).text
+    assert client.post(decide, {"confirm": "1"}).status_code == 302
     assert instalment(claim, 1).status == InstalmentStatus.PAYABLE
+
+
+def test_an_account_in_another_name_is_refused_in_indonesian(client, officer, branch):
+    claim = benefit_claim(branch=branch, decision_date=dt.date(2025, 3, 10))
+    client.force_login(officer)
+    client.cookies["django_language"] = "id"
+    url = reverse("payments:correct_account", args=[claim.pk])
+    response = client.post(
+        url, {"bank_name": "Mandiri", "bank_account": "1230004567", "account_holder": "Budi Lain"}
+    )
+    assert response.status_code == 200
+    assert "atas nama pekerja sendiri" in response.text
+    assert not claim.bank_changes.exists()
+
+
+def test_a_counsellor_cannot_ask_for_a_change_of_account(client, counsellor, branch):
+    claim = benefit_claim(branch=branch, decision_date=dt.date(2025, 3, 10))
+    client.force_login(counsellor)
+    url = reverse("payments:correct_account", args=[claim.pk])
+    assert client.get(url).status_code == 403
 
 
 def test_another_branch_cannot_open_the_account_form(client, outsider, branch):

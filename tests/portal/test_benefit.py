@@ -7,6 +7,7 @@ from django.utils import timezone
 from benefits import services as benefit_services
 from claims import services as claim_services
 from claims.models import CaseEvent
+from tests.benefits.builders import set_status
 from tests.portal.conftest import submitted_claim, verify_and_recommend
 from training import services as training_services
 from training.models import JobSeekingActivity
@@ -64,7 +65,7 @@ def test_the_worker_hears_of_the_benefit_and_the_training_offer(
 
 def test_a_paid_month_is_told_once_on_the_timeline_and_notified(worker_client, running_claim):
     first = running_claim.instalments.get(month=1)
-    type(first).objects.filter(pk=first.pk).update(status="paid", paid_at=timezone.now())
+    set_status(running_claim, [1], "paid")
     CaseEvent.objects.create(
         claim=running_claim,
         action="instalment_paid",

@@ -5,6 +5,7 @@ from django.urls import reverse
 from claims import services as claim_services
 from claims.models import CashInstalment, Claim
 from claims.notifications import worker_email
+from tests.benefits.builders import set_status
 from tests.portal.conftest import pdf, submitted_claim, verify_and_recommend
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def test_paid_and_unpaid_months_say_so_with_the_reason(worker_client, worker, of
     claim = submitted_claim(worker)
     verify_and_recommend(claim, officer)
     claim_services.approve_claim(claim_id=claim.pk, acting_user=supervisor)
-    CashInstalment.objects.filter(claim=claim, month=1).update(status="paid")
+    set_status(claim, [1], "paid")
     CashInstalment.objects.filter(claim=claim, month=2).update(
         status="not_paid", status_reason="fewer than 5 applications and no interview"
     )

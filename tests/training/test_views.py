@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from claims.models import ClaimState
-from tests.benefits.builders import benefit_claim
+from tests.benefits.builders import benefit_claim, set_status
 from training.models import JobSeekingActivity, TrainingProgram, TrainingProvider, TrainingReferral
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def add_activities(claim, n):
 def test_the_counsellor_sees_the_branch_caseload(client, counsellor, claim, other_branch):
     other = benefit_claim(branch=other_branch, decision_date=DECIDED)
     add_activities(claim, 3)
-    claim.instalments.filter(month__in=[1, 2]).update(status="paid")
+    set_status(claim, [1, 2], "paid")
     client.force_login(counsellor)
     response = client.get(reverse("benefits:caseload"))
     assert response.status_code == 200
