@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from claims.filters import ClaimFilter
@@ -56,7 +56,9 @@ def get_document_for_user(*, user: User, pk: int) -> Document:
 def claim_queue(*, user: User, params: Any) -> ClaimFilter:
     """The work list: the user's visible claims through the queue filters (state, reason,
     officer, PHK date range, overdue, sort). ``.qs`` is the filtered queryset."""
-    return ClaimFilter(params, queryset=claims_visible_to(user), user=user)
+    open_flag = IdentityFlag.objects.filter(claim_id=OuterRef("pk"), cleared_at__isnull=True)
+    queryset = claims_visible_to(user).annotate(has_open_flag=Exists(open_flag))
+    return ClaimFilter(params, queryset=queryset, user=user)
 
 
 def state_counts(queryset: QuerySet[Claim]) -> dict[str, int]:

@@ -30,7 +30,8 @@ from participants.models import (
 from training import services as training_services
 from training.models import JobSeekingActivity, TrainingProgram, TrainingProvider
 
-DEMO_PASSWORD = "demo-jkp-2025"
+# The documented demo login (README); seed_demo refuses to run outside DEBUG without --force.
+DEMO_PASSWORD = "demo-jkp-2025"  # noqa: S105 (public demo password, see above)
 
 KANWILS = [
     ("DKI", "Kanwil DKI Jakarta"),
@@ -74,6 +75,12 @@ class DemoWorker:
     gap_before_phk: int = 0  # months without contribution right before the PHK
     username: str | None = None
     story: str = ""
+    # The KPJ of another demo worker whose bank account this one also gives (a duplicate).
+    shares_account_of: str | None = None
+
+    @property
+    def bank_account(self) -> str:
+        return "0" + (self.shares_account_of or self.kpj) + "01"
 
 
 EMPLOYERS = [
@@ -104,7 +111,8 @@ WORKERS = [
                5_000_000, ContractType.PKWTT, 13, gap_before_phk=2,
                story="12 months in 24 but the last 2 unpaid (no 6 consecutive)"),
     DemoWorker("21000000003", "Joko Susilo", "360405", dt.date(1987, 11, 8), False, "20000002",
-               2_000_000, ContractType.PKWT, 12, story="PKWT, small employer, minimum wage"),
+               2_000_000, ContractType.PKWT, 12, shares_account_of="21000000002",
+               story="PKWT, small employer; gives Nur Aisyah's account number: duplicate flag"),
     DemoWorker("31000000001", "Roganda Simanjuntak", "127201", dt.date(1989, 2, 11), False,
                "30000001", 3_200_000, ContractType.PKWTT, 22, story="eligible, Pematangsiantar"),
 ]  # fmt: skip
@@ -199,7 +207,7 @@ def _worker(worker: DemoWorker, serial: int, employer: Employer, phk: dt.date) -
         email=f"{worker.kpj}@contoh.invalid",
         phone="0812" + worker.kpj[-8:],
         bank_name="BRI",
-        bank_account="0" + worker.kpj[-10:] + "01",
+        bank_account=worker.bank_account,
         bank_account_holder=worker.name,
     )
     Employment.objects.create(
@@ -227,7 +235,8 @@ def _worker(worker: DemoWorker, serial: int, employer: Employer, phk: dt.date) -
         for k in range(worker.months_paid)
     )
     if worker.username:
-        user = _user(worker.username, *worker.name.split(" ", 1), Role.PESERTA, None)
+        first, _space, last = worker.name.partition(" ")
+        user = _user(worker.username, first, last, Role.PESERTA, None)
         participant.user = user
         participant.save(update_fields=["user"])
     return participant
@@ -243,7 +252,7 @@ LAST_NAMES = ["Saputra", "Wijaya", "Kurniawan", "Susanti", "Nugroho", "Permata",
 def _synthetic_workers(count: int, employers: list[Employer], phk: dt.date) -> None:
     # A fixed seed and fixed numbering give the same workers on every run, so seeding again
     # adds nothing, and a larger size adds only the workers the smaller one did not have.
-    rng = random.Random(2025)
+    rng = random.Random(2025)  # noqa: S311 (reproducible synthetic data, not security)
     start_serial = 1000
     for i in range(count):
         female = rng.random() < 0.45
@@ -287,6 +296,8 @@ def _demo_claims(phk: dt.date) -> None:
         officer = User.objects.get(username=officer_name)
         supervisor = User.objects.get(username=supervisor_name)
         employment = participant.employments.select_related("employer").first()
+        if employment is None:  # every demo claimant has a job on record; skip one that does not
+            continue
         claim = services.open_claim(
             participant=participant,
             employer=employment.employer,

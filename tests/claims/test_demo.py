@@ -30,3 +30,13 @@ def test_demo_data_at_scale_is_repeatable_and_valid():
     for participant in synthetic[:20]:
         participant.full_clean()  # NIK, birth date and gender agree
         assert participant.contributions.exists()
+
+
+def test_the_demo_holds_one_duplicate_account_pair_and_no_other():
+    demo.seed()
+    flagged = Claim.objects.filter(
+        identity_flags__cleared_at__isnull=True, identity_flags__kind="bank_account"
+    ).values_list("participant__kpj_number", flat=True)
+    assert set(flagged) == {"21000000003", "21000000002"}
+    accounts = [p.bank_account for p in Participant.objects.all()]
+    assert len(accounts) - len(set(accounts)) == 1

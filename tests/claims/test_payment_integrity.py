@@ -295,3 +295,12 @@ def test_the_database_refuses_to_truncate_case_events(running):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             cursor.execute("TRUNCATE claims_caseevent CASCADE")
         cursor.execute("RESET ROLE")
+
+
+def test_the_queue_marks_a_claim_whose_payments_are_held(client, shared_pair, supervisor):
+    first, second = shared_pair
+    payment_details.raise_identity_flags(first)
+    client.force_login(supervisor)
+    page = client.get("/claims/").content.decode()
+    row = page[page.index(f'data-claim="{first.number}"') :]
+    assert "identity-flag" in row[: row.index("</tr>")]
