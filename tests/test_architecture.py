@@ -8,6 +8,7 @@ anything, and migrations only use ``apps.get_model``.
 from __future__ import annotations
 
 import ast
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -151,3 +152,23 @@ def test_every_installed_project_app_has_a_layer():
     ours = {name for name in settings.INSTALLED_APPS if (ROOT / name.replace(".", "/")).is_dir()}
     assert ours <= set(RANK)
     assert set(RANK) - {"jkp_site"} <= ours
+
+
+def test_the_readme_layout_table_matches_the_tree():
+    readme = (ROOT / "README.md").read_text()
+    layout = readme[readme.index("## Layout") :]
+    layout = layout[: layout.index("\n## ", 1)]
+    listed = set(re.findall(r"`([a-z_/.]+)/?`", layout))
+    named_paths = {path.rstrip("/") for path in listed if "/" in path or (ROOT / path).exists()}
+    missing_on_disk = sorted(p for p in named_paths if not (ROOT / p).exists())
+    assert missing_on_disk == []
+    packages = {
+        path.name
+        for path in ROOT.iterdir()
+        if path.is_dir()
+        and not path.name.startswith((".", "_"))
+        and path.name not in {"var"}
+        and path.name not in {"locale", "staticfiles"}
+    }
+    unlisted = sorted(name for name in packages if name not in {p.split("/")[0] for p in listed})
+    assert unlisted == []
