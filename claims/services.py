@@ -12,6 +12,7 @@ import datetime as dt
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -264,9 +265,10 @@ def add_document(
 ) -> Document:
     """Store an uploaded document under MEDIA_ROOT with a random name.
 
-    Checked before anything is written: not empty, at most ``DOCUMENT_MAX_BYTES``, and a real
-    PDF, JPEG or PNG by its first bytes (``UploadError`` otherwise). Only while the claim is in
-    draft, submitted or under verification.
+    Checked before anything is written: not empty, at most ``DOCUMENT_MAX_BYTES``, and really
+    a safe PDF, JPEG or PNG by its content (``claims.documents``; ``UploadError`` otherwise);
+    images are stored re-encoded. Only while the claim is in draft, submitted or under
+    verification.
     """
     claim = _lock(claim_id)
     _require_staff_or_owner(acting_user, claim, ClaimPerm.INTAKE, ClaimPerm.VERIFY)
@@ -286,7 +288,7 @@ def add_document(
         sha256=checked.sha256,
         uploaded_by=acting_user,
     )
-    document.file.save(uuid.uuid4().hex, uploaded_file, save=False)
+    document.file.save(uuid.uuid4().hex, ContentFile(checked.content), save=False)
     try:
         document.save()
         workflow.record_event(

@@ -4,6 +4,7 @@ nothing. Dates are relative to today so the demo cases stay inside the claim win
 """
 
 import datetime as dt
+import io
 import random
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from benefits import services as benefit_services
 from claims import services
@@ -283,7 +285,15 @@ DEMO_CLAIMS = [
     ("21000000002", "verifying", "efficiency", "petugas2", "kepala2"),
     ("21000000003", "benefit_active", "contract_early_end", "petugas2", "kepala2"),
 ]
-DEMO_PDF = b"%PDF-1.4\n% JKP demo document\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _demo_pdf() -> bytes:
+    """A real one-page PDF: uploads are judged by their content (claims.documents)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _demo_claims(phk: dt.date) -> None:
@@ -319,7 +329,7 @@ def _demo_claims(phk: dt.date) -> None:
                 services.add_document(
                     claim_id=claim.pk,
                     doc_type=doc_type,
-                    uploaded_file=SimpleUploadedFile(f"{doc_type}.pdf", DEMO_PDF),
+                    uploaded_file=SimpleUploadedFile(f"{doc_type}.pdf", _demo_pdf()),
                     acting_user=officer,
                 )
             services.submit_claim(claim_id=claim.pk, acting_user=officer)

@@ -21,8 +21,8 @@ from tests.factories import (
 )
 
 S = ClaimState
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+from tests.samples import PDF
+
 WAGE = 4_000_000
 
 

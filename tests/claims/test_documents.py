@@ -6,7 +6,8 @@ from django.urls import reverse
 from claims import services
 from claims.documents import UploadError
 from claims.models import Document
-from tests.claims.conftest import PDF, PNG, open_draft, pdf
+from tests.claims.conftest import open_draft, pdf
+from tests.samples import JPEG, PDF, PNG
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +51,41 @@ def test_wrong_real_type_is_refused_whatever_the_name_says(
     with pytest.raises(UploadError) as exc:
         upload(draft, officer, pdf(name, content, content_type))
     assert exc.value.code == "wrong_file_type"
+
+
+POLYGLOTS = [
+    ("pdf-then-html.pdf", b"%PDF-1.4\n<html><body><script>alert(1)</script></body></html>"),
+    ("html-after-eof.pdf", PDF + b"<html><script>alert(1)</script></html>"),
+    ("png-then-script.png", b"\x89PNG\r\n\x1a\n<script>alert(1)</script>"),
+    ("png-magic-only.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32),
+    ("jpeg-magic-then-html.jpg", b"\xff\xd8\xff<html></html>"),
+    (
+        "js.pdf",
+        PDF.replace(
+            b"/Type /Catalog", b"/Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >>"
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "content"), POLYGLOTS, ids=[name for name, _c in POLYGLOTS])
+def test_a_file_that_only_starts_like_a_pdf_or_image_is_refused(draft, officer, name, content):
+    with pytest.raises(UploadError):
+        upload(draft, officer, pdf(name, content, "application/pdf"))
+    assert not Document.objects.exists()
+
+
+def test_an_image_is_stored_re_encoded_without_what_followed_it(draft, officer):
+    document = upload(draft, officer, pdf("foto.jpg", JPEG + b"<script>x</script>", "image/jpeg"))
+    stored = document.file.read()
+    assert stored.startswith(b"\xff\xd8\xff")
+    assert b"<script>" not in stored
+    assert document.original_name == "foto.jpg"
+
+
+def test_the_original_name_takes_the_extension_of_what_the_file_is(draft, officer):
+    document = upload(draft, officer, pdf("surat phk.html", PDF, "text/html"))
+    assert document.original_name == "surat phk.pdf"
 
 
 def test_accepted_file_is_stored_with_a_random_name_outside_static(draft, officer, settings):

@@ -24,7 +24,8 @@ from tests.factories import (
     add_contributions,
     add_enrollments,
 )
-from tests.portal.conftest import PDF, PNG, phk_date, verify_and_recommend
+from tests.portal.conftest import phk_date, verify_and_recommend
+from tests.samples import PDF, PNG
 
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 PASSWORD = "Rahasia-Kuat-2025"

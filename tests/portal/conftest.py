@@ -18,9 +18,7 @@ from tests.factories import (
     add_contributions,
     add_enrollments,
 )
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+from tests.samples import PDF
 
 
 def phk_date() -> dt.date:

@@ -3,7 +3,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from claims.models import Claim
-from tests.portal.conftest import PNG, pdf, phk_date
+from tests.portal.conftest import pdf, phk_date
+from tests.samples import PNG
 
 pytestmark = pytest.mark.django_db
 
