@@ -31,12 +31,11 @@ from claims.models import (
 from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.permissions import ClaimPerm
 from jkp_site.core.scoping import branch_scope_q
-from participants.models import Participant
 
 
-def _nik_query(term: str) -> str | None:
+def _looks_like_nik(term: str) -> bool:
     digits = "".join(term.split())
-    return digits if digits.isdigit() and len(digits) == 16 else None
+    return digits.isdigit() and len(digits) == 16
 
 
 class BranchScopedAdmin(admin.ModelAdmin):
@@ -91,15 +90,17 @@ class ClaimAdmin(BranchScopedAdmin, SimpleHistoryAdmin):
     ]
     list_select_related = ["participant", "branch", "assigned_officer"]
     search_fields = ["number"]
-    search_help_text = _("Claim number, or a worker's full 16-digit NIK.")
+    search_help_text = _(
+        'Claim number. To find a worker by NIK use "Find by NIK" on the claims queue: the '
+        "admin's search travels in the address, and a NIK must not."
+    )
     date_hierarchy = "created_at"
     actions = ["reassign"]
     exclude = ["bank_account", "bank_account_index"]
 
     def get_search_results(self, request, queryset, search_term):
-        nik = _nik_query(search_term)
-        if nik is not None:
-            return queryset.filter(participant__nik_index=Participant.index_for(nik)), False
+        if _looks_like_nik(search_term):
+            return queryset.none(), False
         return super().get_search_results(request, queryset, search_term)
 
     def _in_scope_or_404(self, request, object_id) -> None:

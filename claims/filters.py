@@ -11,14 +11,13 @@ from claims.clocks import overdue_q
 from claims.models import Claim, ClaimState, TerminationReason
 from jkp_site.core.roles import Role
 from jkp_site.core.scoping import branch_q
-from participants.models import Participant
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
 class ClaimFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("Claim number, NIK or name"), method="filter_search", max_length=100
+        label=_("Claim number, KPJ or name"), method="filter_search", max_length=100
     )
     state = django_filters.ChoiceFilter(label=_("State"), choices=ClaimState.choices)
     reason = django_filters.ChoiceFilter(
@@ -90,7 +89,8 @@ class ClaimFilter(django_filters.FilterSet):
         value = value.strip()
         digits = "".join(value.split())
         if digits.isdigit() and len(digits) == 16:
-            return queryset.filter(participant__nik_index=Participant.index_for(digits))
+            # A NIK is looked up by POST (claims:find_by_nik), never from the address bar.
+            return queryset.none()
         return queryset.filter(
             Q(number__icontains=value)
             | Q(participant__name__icontains=value)

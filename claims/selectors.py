@@ -24,6 +24,7 @@ from claims.models import (
 )
 from jkp_site.core.permissions import ClaimPerm
 from jkp_site.core.scoping import branch_scope_q
+from participants.models import Participant
 
 if TYPE_CHECKING:
     from jkp_site.core.models import User
@@ -39,6 +40,11 @@ def claims_visible_to(user: User) -> QuerySet[Claim]:
         scope = branch_scope_q(user)
         return qs if scope is None else qs.filter(scope)
     return qs.filter(participant__user=user)
+
+
+def claims_with_nik(*, user: User, nik: str) -> QuerySet[Claim]:
+    """The user's visible claims of the participant with this NIK (through the blind index)."""
+    return claims_visible_to(user).filter(participant__nik_index=Participant.index_for(nik))
 
 
 def get_claim_for_user(*, user: User, pk: int) -> Claim:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.claim_list, name="list"),
     path("take-next/", views.take_next, name="take_next"),
     path("intake/", views.participant_search, name="intake"),
+    path("find-by-nik/", views.find_by_nik, name="find_by_nik"),
     path("intake/<int:participant_pk>/", views.claim_create, name="create"),
     path("<int:pk>/", views.claim_detail, name="detail"),
     path("<int:pk>/edit/", views.claim_edit, name="edit"),

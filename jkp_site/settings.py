@@ -308,9 +308,12 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_nik": {"()": "jkp_site.core.logs.RedactNIK"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_nik"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # The development server's request lines go through the same redacting handler.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"level": "WARNING"},
         "celery": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},

@@ -96,10 +96,12 @@ class ParticipantAdmin(admin.ModelAdmin):
             _("Show (recorded)"),
         )
 
+    search_help_text = _("Name or KPJ number (never a NIK: the search travels in the address).")
+
     def get_search_results(self, request, queryset, search_term):
         digits = "".join(search_term.split())
         if digits.isdigit() and len(digits) == 16:
-            return queryset.filter(nik_index=Participant.index_for(digits)), False
+            return queryset.none(), False
         return super().get_search_results(request, queryset, search_term)
 
     def get_urls(self):

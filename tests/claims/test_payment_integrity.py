@@ -287,9 +287,7 @@ def test_the_database_refuses_to_truncate_case_events(running):
             "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'jkp_app_probe')"
             " THEN CREATE ROLE jkp_app_probe NOLOGIN NOSUPERUSER; END IF; END $$"
         )
-        cursor.execute(
-            "GRANT ALL ON claims_caseevent, claims_eventnotification TO jkp_app_probe"
-        )
+        cursor.execute("GRANT ALL ON claims_caseevent, claims_eventnotification TO jkp_app_probe")
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL ROLE jkp_app_probe")
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():

@@ -122,7 +122,7 @@ def test_actions_are_post_only(client, officer, employer):
 
 def test_intake_finds_the_worker_by_nik_and_opens_a_draft(client, officer, participant, employer):
     client.force_login(officer)
-    page = client.get(reverse("claims:intake"), {"q": participant.nik}).content.decode()
+    page = client.post(reverse("claims:intake"), {"q": participant.nik}).content.decode()
     assert participant.name in page
     url = reverse("claims:create", args=[participant.pk])
     response = client.post(
@@ -147,7 +147,7 @@ def test_intake_finds_the_worker_by_nik_and_opens_a_draft(client, officer, parti
 
 def test_intake_does_not_show_other_branches_workers(client, outsider, participant):
     client.force_login(outsider)
-    page = client.get(reverse("claims:intake"), {"q": participant.nik}).content.decode()
+    page = client.post(reverse("claims:intake"), {"q": participant.nik}).content.decode()
     assert participant.name not in page
     assert client.get(reverse("claims:create", args=[participant.pk])).status_code == 404
 
@@ -230,7 +230,7 @@ def test_queue_filters_and_overdue_highlight(client, officer, employer):
     assert 'class="overdue table-warning"' in page
     page = client.get(reverse("claims:list"), {"state": "draft"}).content.decode()
     assert late.number not in page
-    page = client.get(reverse("claims:list"), {"q": late.participant.nik}).content.decode()
+    page = client.get(reverse("claims:list"), {"q": late.participant.kpj_number}).content.decode()
     assert late.number in page
     assert fresh.number not in page
 
@@ -279,3 +279,30 @@ def test_unfiled_claim_past_its_deadline_is_flagged(client, officer, employer):
     assert page.count("text-danger fw-semibold") == 1
     row = page[page.index(f'data-claim="{late.number}"') :]
     assert row.index("text-danger fw-semibold") < row.index("</tr>")
+
+
+def test_a_nik_never_travels_in_a_url(client, officer, participant, employer):
+    """Intake and the queue's NIK look-up are POSTed; the queue's GET search ignores a NIK."""
+    claim = open_draft(participant, employer, officer)
+    client.force_login(officer)
+    assert 'method="post"' in client.get(reverse("claims:intake")).content.decode()
+    assert (
+        participant.name
+        not in client.get(reverse("claims:intake"), {"q": participant.nik}).content.decode()
+    )
+    queue = client.get(reverse("claims:list"), {"q": participant.nik}).content.decode()
+    assert claim.number not in queue
+    found = client.post(reverse("claims:find_by_nik"), {"nik": participant.nik})
+    assert found["Location"] == claim.get_absolute_url()
+    assert client.get(reverse("claims:find_by_nik")).status_code == 405
+
+
+def test_log_lines_never_carry_a_nik(caplog):
+    import logging
+
+    from jkp_site.core.logs import RedactNIK
+
+    record = logging.LogRecord("x", logging.INFO, "", 0, "GET /?q=%s", ("3174011704900001",), None)
+    RedactNIK().filter(record)
+    assert "3174011704900001" not in record.getMessage()
+    assert "[NIK]" in record.getMessage()
