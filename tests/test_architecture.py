@@ -8,6 +8,7 @@ anything, and migrations only use ``apps.get_model``.
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -133,7 +134,7 @@ def test_no_cycle_between_apps():
     cycle = find_cycle(edges)
     detail = []
     if cycle:
-        for source, target in zip(cycle, cycle[1:], strict=False):
+        for source, target in itertools.pairwise(cycle):
             detail.extend(edges[(source, target)])
     assert cycle is None, f"cycle {' -> '.join(cycle or [])}: " + "; ".join(detail)
 

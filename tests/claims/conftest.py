@@ -19,9 +19,9 @@ from tests.factories import (
     add_contributions,
     add_enrollments,
 )
+from tests.samples import PDF
 
 S = ClaimState
-from tests.samples import PDF
 
 WAGE = 4_000_000
 

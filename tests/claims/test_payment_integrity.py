@@ -296,7 +296,7 @@ def test_the_database_refuses_to_truncate_case_events(running):
 
 
 def test_the_queue_marks_a_claim_whose_payments_are_held(client, shared_pair, supervisor):
-    first, second = shared_pair
+    first, _second = shared_pair
     payment_details.raise_identity_flags(first)
     client.force_login(supervisor)
     page = client.get("/claims/").content.decode()
