@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from api.models import Grant, IntegrationClient
+from api.models import Grant, IntegrationClient, NikLookup
 from api.services import rotate_integration_token
 
 
@@ -13,7 +13,16 @@ class IntegrationClientForm(forms.ModelForm):
 
     class Meta:
         model = IntegrationClient
-        fields = ["name", "grants", "branch", "employer", "is_active"]
+        fields = [
+            "name",
+            "grants",
+            "branch",
+            "employer",
+            "is_active",
+            "expires_at",
+            "allowed_networks",
+            "rate_per_minute",
+        ]
 
 
 @admin.register(IntegrationClient)
@@ -25,7 +34,17 @@ class IntegrationClientAdmin(admin.ModelAdmin):
     list_filter = ["is_active", "branch"]
     search_fields = ["name"]
     readonly_fields = ["token_prefix", "last_used_at", "created_at"]
-    fields = ["name", "grants", "branch", "employer", "is_active", *readonly_fields]
+    fields = [
+        "name",
+        "grants",
+        "branch",
+        "employer",
+        "is_active",
+        "expires_at",
+        "allowed_networks",
+        "rate_per_minute",
+        *readonly_fields,
+    ]
     raw_id_fields = ["employer"]
     actions = ["rotate_token"]
     form = IntegrationClientForm
@@ -46,3 +65,23 @@ class IntegrationClientAdmin(admin.ModelAdmin):
                 % {"name": client.name, "token": token},
                 messages.WARNING,
             )
+
+
+@admin.register(NikLookup)
+class NikLookupAdmin(admin.ModelAdmin):
+    """Head office reads which system looked up a NIK, when, and what it found. Nobody edits
+    the record; the NIK itself is not in it (its blind index is)."""
+
+    list_display = ["at", "client", "endpoint", "outcome"]
+    list_filter = ["client", "endpoint", "outcome"]
+    date_hierarchy = "at"
+    list_select_related = ["client"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

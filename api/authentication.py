@@ -7,6 +7,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 
 from api.models import IntegrationClient
 from api.services import split_token
+from jkp_site.core.net import client_ip
 
 # Updating last_used_at on every call would make each read a write; once a minute is enough.
 LAST_USED_RESOLUTION_SECONDS = 60
@@ -42,6 +43,10 @@ class IntegrationTokenAuthentication(BaseAuthentication):
         if client is None or not client.token_matches(token):
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         now = timezone.now()
+        if client.expires_at is not None and client.expires_at <= now:
+            raise exceptions.AuthenticationFailed(_("This token has expired; ask for a new one."))
+        if not client.allows_address(client_ip(request)):
+            raise exceptions.AuthenticationFailed(_("This token may not be used from here."))
         if (
             client.last_used_at is None
             or (now - client.last_used_at).total_seconds() > LAST_USED_RESOLUTION_SECONDS

@@ -4,7 +4,7 @@ DRF's own exceptions, Django's 404 and PermissionDenied, and the services' Appli
 all pass through here, so a client parses one format whatever went wrong.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -18,7 +18,7 @@ _APPLICATION_STATUS = {
 }
 
 
-def error_body(code: str, message: str, field: str | None = None) -> dict:
+def error_body(code: str, message: object, field: str | None = None) -> dict:
     return {"error": {"code": code, "message": str(message), "field": field}}
 
 
@@ -36,6 +36,11 @@ def _first_error(detail, path: str = "") -> tuple[str | None, exceptions.ErrorDe
 
 
 def api_exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            error_body("payload_too_large", "The request body is too large."),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     if isinstance(exc, ApplicationError):
         status_code = _APPLICATION_STATUS.get(exc.code, status.HTTP_422_UNPROCESSABLE_ENTITY)
         return Response(error_body(exc.code, exc.message, exc.field), status=status_code)

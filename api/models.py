@@ -7,8 +7,10 @@ characters (the prefix) are stored in clear so the row can be found without scan
 
 import hashlib
 import hmac
+import ipaddress
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -67,6 +69,18 @@ class IntegrationClient(BaseModel):
     )
     is_active = models.BooleanField(_("active"), default=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    expires_at = models.DateTimeField(
+        _("token expires"), null=True, blank=True, help_text=_("Empty: the token does not expire.")
+    )
+    allowed_networks = models.CharField(
+        _("allowed addresses"),
+        max_length=500,
+        blank=True,
+        help_text=_("Comma-separated addresses or networks (203.0.113.0/24). Empty: any."),
+    )
+    rate_per_minute = models.PositiveIntegerField(
+        _("requests per minute"), null=True, blank=True, help_text=_("Empty: the site default.")
+    )
 
     class Meta:
         verbose_name = _("integration client")
@@ -81,3 +95,52 @@ class IntegrationClient(BaseModel):
 
     def token_matches(self, token: str) -> bool:
         return hmac.compare_digest(self.token_hash, hash_token(token))
+
+    def networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return [
+            ipaddress.ip_network(item.strip(), strict=False)
+            for item in self.allowed_networks.split(",")
+            if item.strip()
+        ]
+
+    def allows_address(self, address: str) -> bool:
+        networks = self.networks()
+        if not networks:
+            return True
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in networks)
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            self.networks()
+        except ValueError:
+            raise ValidationError(
+                {"allowed_networks": _("Give addresses or networks such as 203.0.113.0/24.")}
+            ) from None
+
+
+class NikLookup(models.Model):
+    """One request of an integration client that carried a NIK: which client, when, whose NIK
+    (its blind index, never the number) and what it found. Head office reads these."""
+
+    class Outcome(models.TextChoices):
+        FOUND = "found", _("found")
+        NOT_FOUND = "not_found", _("not found")
+
+    client = models.ForeignKey(IntegrationClient, on_delete=models.PROTECT, related_name="+")
+    endpoint = models.CharField(_("operation"), max_length=40)
+    nik_index = models.CharField(max_length=64, db_index=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("NIK look-up")
+        verbose_name_plural = _("NIK look-ups")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.endpoint} {self.outcome}"

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from api.models import TOKEN_PREFIX_LENGTH, Grant, IntegrationClient, hash_token
+from api.models import TOKEN_PREFIX_LENGTH, Grant, IntegrationClient, NikLookup, hash_token
 from api.selectors import participants_for_client
 from claims import services as claim_services
 from claims.models import Claim, ClaimState, Termination
@@ -246,3 +246,13 @@ def _employer_in_scope(client: IntegrationClient, employer: Employer) -> bool:
     if client.employer_id and employer.pk != client.employer_id:
         return False
     return not (client.branch_id and employer.branch_id != client.branch_id)
+
+
+def record_nik_lookup(*, client: IntegrationClient, endpoint: str, nik: str, found: bool) -> None:
+    """Who looked up whose NIK, when, and what it found (the blind index, never the NIK)."""
+    NikLookup.objects.create(
+        client=client,
+        endpoint=endpoint,
+        nik_index=Participant.index_for(nik),
+        outcome=NikLookup.Outcome.FOUND if found else NikLookup.Outcome.NOT_FOUND,
+    )

@@ -17,7 +17,8 @@ from api import selectors, serializers
 from api.models import Grant
 from api.parsers import SafeJSONParser
 from api.permissions import HasGrant
-from api.services import receive_phk_report
+from api.services import receive_phk_report, record_nik_lookup
+from api.throttling import TokenRateThrottle
 
 CLAIM_NUMBER_PATTERN = r"^[A-Za-z0-9-]{1,20}$"
 
@@ -25,8 +26,12 @@ COMMON_ERRORS = {
     401: OpenApiResponse(serializers.ErrorSerializer, description="Missing or invalid token."),
     403: OpenApiResponse(serializers.ErrorSerializer, description="Token lacks the grant."),
 }
+COMMON_ERRORS[429] = OpenApiResponse(
+    serializers.ErrorSerializer, description="Too many requests for this token; see Retry-After."
+)
 BODY_ERRORS = {
     **COMMON_ERRORS,
+    413: OpenApiResponse(serializers.ErrorSerializer, description="Body too large."),
     400: OpenApiResponse(serializers.ErrorSerializer, description="Malformed or invalid input."),
     415: OpenApiResponse(serializers.ErrorSerializer, description="Body is not JSON."),
 }
@@ -37,6 +42,7 @@ class GrantedAPIView(APIView):
     parameter (or a NIK put in the URL) is an error rather than silently ignored."""
 
     permission_classes = [IsAuthenticated, HasGrant]
+    throttle_classes = [TokenRateThrottle]
     parser_classes = [SafeJSONParser]
     required_grant: str
     query_parameters: frozenset[str] = frozenset()
@@ -74,6 +80,12 @@ class EligibilityView(GrantedAPIView):
     def post(self, request):
         data = _validated(serializers.EligibilityRequestSerializer, request.data)
         participant = selectors.participant_for_client(client=request.auth, nik=data["nik"])
+        record_nik_lookup(
+            client=request.auth,
+            endpoint="eligibility",
+            nik=data["nik"],
+            found=participant is not None,
+        )
         if participant is None:
             raise NotFound("No participant with this NIK.")
         reference = data.get("phk_date") or timezone.localdate()
@@ -118,6 +130,10 @@ class PhkReportView(GrantedAPIView):
     )
     def post(self, request):
         data = _validated(serializers.PhkReportSerializer, request.data)
+        found = selectors.participant_for_client(client=request.auth, nik=data["nik"])
+        record_nik_lookup(
+            client=request.auth, endpoint="phk_report", nik=data["nik"], found=found is not None
+        )
         result = receive_phk_report(client=request.auth, acting_user=request.user, **data)
         return Response(
             serializers.PhkReportResultSerializer(result).data,
@@ -162,6 +178,21 @@ class ChangesPagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 1000
 
+    def decode_cursor(self, request):
+        """DRF answers 404 for an undecodable cursor and lets a well-formed one with a forged
+        position reach the database (a 500). Both are the client's error: 400."""
+        invalid = ValidationError(
+            {self.cursor_query_param: drf_serializers.ErrorDetail(_("Invalid cursor."), "invalid")}
+        )
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound:
+            raise invalid from None
+        position = cursor.position if cursor is not None else None
+        if position is not None and not (position.isdigit() and len(position) < 19):
+            raise invalid
+        return cursor
+
     def get_page_size(self, request) -> int:
         # DRF quietly falls back to the default for a bad page_size; a client should hear of it.
         raw = request.query_params.get(self.page_size_query_param)
@@ -201,8 +232,9 @@ class ChangesView(GrantedAPIView, ListAPIView):
         parameters=[serializers.ChangesQuerySerializer],
         responses={
             200: serializers.ChangeSerializer(many=True),
-            400: OpenApiResponse(serializers.ErrorSerializer, description="Bad parameters."),
-            404: OpenApiResponse(serializers.ErrorSerializer, description="Invalid cursor."),
+            400: OpenApiResponse(
+                serializers.ErrorSerializer, description="Bad parameters or cursor."
+            ),
             **COMMON_ERRORS,
         },
         tags=["changes"],

@@ -46,6 +46,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "participants.reveal_personal_data",
         "training.manage_activity",
         "training.refer_training",
+        "core.issue_worker_reset_link",
     ],
     Role.KEPALA_BIDANG: [
         *_VIEW_REFERENCE,
@@ -65,6 +66,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "claims.view_eligibilityresult",
         "claims.view_cashinstalment",
         "training.manage_activity",
+        "core.issue_worker_reset_link",
+        "core.reset_second_factor",
     ],
     Role.KANTOR_PUSAT: [
         *_VIEW_REFERENCE,
@@ -79,6 +82,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "participants.add_importjob",
         "participants.view_importjob",
         "api.view_integrationclient",
+        "api.view_niklookup",
         "claims.view_document",
         "claims.view_caseevent",
         "claims.view_decision",
