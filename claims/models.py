@@ -383,6 +383,9 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     checked_at = models.DateTimeField(null=True, blank=True)
+    file_removed_at = models.DateTimeField(
+        _("file removed (retention)"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("document")

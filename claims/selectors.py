@@ -52,7 +52,10 @@ def get_claim_for_user(*, user: User, pk: int) -> Claim:
 
 
 def documents_visible_to(user: User) -> QuerySet[Document]:
-    return Document.objects.filter(claim__in=claims_visible_to(user).values("pk"))
+    """Documents of the user's visible claims whose file is still kept (claims.retention)."""
+    return Document.objects.filter(
+        claim__in=claims_visible_to(user).values("pk"), file_removed_at__isnull=True
+    )
 
 
 def get_document_for_user(*, user: User, pk: int) -> Document:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from claims.models import CaseEvent, EventNotification
 from claims.notifications import worker_email
+from claims.retention import remove_expired_documents
 
 
 @shared_task
@@ -38,3 +39,9 @@ def notify_case_event_task(event_id: int) -> bool:
         delivery.sent_at = timezone.now()
         delivery.save(update_fields=["sent_at"])
     return True
+
+
+@shared_task
+def remove_expired_documents_task() -> int:
+    """Daily: the retention of closed cases' documents (claims.retention)."""
+    return remove_expired_documents()

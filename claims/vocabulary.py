@@ -76,6 +76,7 @@ ACTION_LABELS = {
     "bank_account_change_refused": _("Change of bank account refused"),
     "identity_flag_raised": _("Duplicate identity found: payments held"),
     "identity_flag_cleared": _("Duplicate-identity flag cleared"),
+    "documents_removed": _("Document files removed after the retention period"),
     # Labour-market information and training (training.services)
     "activity_self_assessment": _("Self-assessment done"),
     "activity_counselling": _("Counselling session recorded"),

@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "rest_framework",
     "drf_spectacular",
@@ -97,12 +100,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "jkp_site.core.net.ClientIPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "jkp_site.core.session_policy.SessionPolicyMiddleware",
+    "jkp_site.core.twofactor.StaffSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -149,6 +156,7 @@ AUTH_USER_MODEL = "core.User"
 # --- Authentication -------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "jkp_site.core.throttle.SprayGuardBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -161,10 +169,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Failed logins: five tries per user name and address, then an hour's cool-off.
+# Failed logins: five tries per user name, from whatever addresses, then an hour's cool-off
+# (the per-address limit on user names tried is LOGIN_SPRAY_LIMIT, below).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -224,6 +233,17 @@ CELERY_BEAT_SCHEDULE["evaluate-due-instalments"] = {
 CELERY_BEAT_SCHEDULE["monthly-payment-batch"] = {
     "task": "benefits.tasks.run_payment_batch_task",
     "schedule": crontab(day_of_month=1, hour=6, minute=0),
+}
+# Retention (UU PDP 27/2022): imported files (plain NIKs) and the documents of closed cases.
+IMPORT_FILE_RETENTION_DAYS = env.int("IMPORT_FILE_RETENTION_DAYS", default=30)
+DOCUMENT_RETENTION_DAYS = env.int("DOCUMENT_RETENTION_DAYS", default=5 * 365)
+CELERY_BEAT_SCHEDULE["remove-expired-import-files"] = {
+    "task": "imports.tasks.remove_expired_import_files_task",
+    "schedule": crontab(hour=2, minute=0),
+}
+CELERY_BEAT_SCHEDULE["remove-expired-documents"] = {
+    "task": "claims.tasks.remove_expired_documents_task",
+    "schedule": crontab(hour=2, minute=30),
 }
 
 CACHES = {
@@ -320,3 +340,45 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Identity and sessions (ASVS L2) ---
+# Staff (every branch role and superusers) sign in with a second factor: a TOTP app
+# (django-otp) with ten single-use recovery codes. Always on in production; off by default in
+# the demo (DEBUG), where STAFF_OTP_REQUIRED=true turns it on.
+STAFF_OTP_REQUIRED = env.bool("STAFF_OTP_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = "JKP BPJS Ketenagakerjaan"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Sessions (jkp_site.core.session_policy): idle and absolute limits, staff and workers apart.
+STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
+STAFF_SESSION_MAX_HOURS = env.int("STAFF_SESSION_MAX_HOURS", default=12)
+WORKER_SESSION_IDLE_MINUTES = env.int("WORKER_SESSION_IDLE_MINUTES", default=15)
+WORKER_SESSION_MAX_HOURS = env.int("WORKER_SESSION_MAX_HOURS", default=8)
+SESSION_COOKIE_AGE = max(STAFF_SESSION_MAX_HOURS, WORKER_SESSION_MAX_HOURS) * 3600
+# Password reset links (Django's signed token): single use, valid this many seconds.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
+# The client address (jkp_site.core.net.client_ip): the Nth address from the right of
+# X-Forwarded-For behind N trusted proxies; REMOTE_ADDR with 0.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "jkp_site.core.net.client_ip"
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+# axes.W006 asks for the address among axes' lockout parameters. Locking by address would let
+# one person's typos lock a whole branch office behind one address; the per-address limit is
+# the spraying guard below instead (distinct user names per address).
+SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "axes.W006"]
+# Password spraying (jkp_site.core.throttle): this many distinct user names failing from one
+# address within the window block that address for the window.
+LOGIN_SPRAY_LIMIT = env.int("LOGIN_SPRAY_LIMIT", default=20)
+LOGIN_SPRAY_WINDOW_MINUTES = env.int("LOGIN_SPRAY_WINDOW_MINUTES", default=15)
+# Portal activation (portal.throttle): failures per address in the window, and short locks
+# per (NIK, address) that double from the threshold on.
+PORTAL_ACTIVATION_LIMIT = env.int("PORTAL_ACTIVATION_LIMIT", default=5)
+PORTAL_ACTIVATION_WINDOW = env.int("PORTAL_ACTIVATION_WINDOW", default=60 * 60)
+PORTAL_ACTIVATION_PAIR_THRESHOLD = env.int("PORTAL_ACTIVATION_PAIR_THRESHOLD", default=3)
+PORTAL_ACTIVATION_PAIR_LOCK = env.int("PORTAL_ACTIVATION_PAIR_LOCK", default=60)
+PORTAL_ACTIVATION_PAIR_MAX_LOCK = env.int("PORTAL_ACTIVATION_PAIR_MAX_LOCK", default=60 * 60)
+# Every log line carries the client address.
+LOGGING["filters"] = {"client_ip": {"()": "jkp_site.core.net.ClientIPLogFilter"}}
+LOGGING["formatters"] = {
+    "default": {"format": "%(asctime)s %(levelname)s %(name)s [%(client_ip)s] %(message)s"}
+}
+LOGGING["handlers"]["console"].update({"filters": ["client_ip"], "formatter": "default"})

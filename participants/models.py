@@ -293,6 +293,9 @@ class ImportJob(BaseModel):
     )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    file_removed_at = models.DateTimeField(
+        _("file removed (retention)"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("contribution import")

@@ -54,7 +54,10 @@ def get_claim_for_worker(*, participant: Participant, pk: int) -> Claim:
 
 def get_document_for_worker(*, participant: Participant, pk: int) -> Document:
     return get_object_or_404(
-        Document.objects.filter(claim__participant=participant).select_related("claim"), pk=pk
+        Document.objects.filter(
+            claim__participant=participant, file_removed_at__isnull=True
+        ).select_related("claim"),
+        pk=pk,
     )
 
 
