@@ -117,6 +117,9 @@ def test_file_scenario_eligible(scenario_file, tmp_path):
     assert contribution["required"] == 12
     assert contribution["source"] == "PP 37/2021 Pasal 19(3)"
     assert contribution["message"].startswith("24 bulan iuran dalam 24 bulan terakhir")
+    assert contribution["message_en"].startswith("24 paid months in the last 24 months")
+    assert result["checks"][6]["required"] == 0  # D1: PP 6/2025 asks no consecutive run
+    assert result["unverified"]["rule_version"] == "PP6-2025"
     assert not db.exists()
 
 
@@ -161,7 +164,16 @@ def test_version_table():
     assert versions[0]["params"]["claim_deadline_months"]["value"] == 3
     assert versions[1]["params"]["claim_deadline_months"]["value"] == 6
     assert versions[1]["params"]["min_consecutive_months"]["verified"] is False
+    assert versions[1]["params"]["min_consecutive_months"]["value"] == 0  # D1
     assert versions[1]["params"]["contribution_rate_percent"]["value"] == "0.36"
+    assert versions[1]["params"]["min_job_applications_per_month"]["value"] == 5
+    assert "min_consecutive_months" in versions[1]["unverified_params"]
+    assert versions[1]["unverified_note"].startswith("Belum dikonfirmasi")
+    caps = table["dated_params"]["training_cost_cap"]
+    assert [(c["effective_from"], c["value"]) for c in caps] == [
+        ("2021-02-02", 1_000_000),
+        ("2025-04-14", 2_400_000),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -274,3 +286,54 @@ def test_utf8_bom_is_accepted(scenario_file):
     code, out, _ = run_inline(str(path))
     assert code == 0
     assert json.loads(out)["eligible"] is True
+
+
+def test_messages_are_indonesian_whatever_the_active_language(scenario_file):
+    from django.utils import translation
+
+    path = scenario_file(scenario_data())
+    with translation.override("en"):
+        code, out, _ = run_inline(str(path))
+        assert code == 0
+        result = json.loads(out)
+        assert result["checks"][4]["message"].startswith("Diklaim pada 10 Maret 2025")
+        assert result["checks"][4]["message_en"].startswith("Claimed on 10 March 2025")
+        assert translation.get_language() == "en"  # left as it was
+
+
+def test_language_option_gives_english_messages(scenario_file):
+    code, out, _ = run_inline(str(scenario_file(scenario_data())), "--language", "en")
+    assert code == 0
+    check = json.loads(out)["checks"][4]
+    assert check["message"] == check["message_en"]
+
+
+def test_d5_and_d14_through_the_command(scenario_file):
+    """Filed before 7 Feb 2025, decided after: PP 6/2025. A V1 deadline lost stays lost."""
+    decided_later = scenario_data(
+        contributions=months("2025-01", 24, 4_000_000),
+        termination={"date": "2025-01-15", "reason": "efficiency"},
+        claim_date="2025-02-03",
+        decision_date="2025-02-10",
+    )
+    code, out, _ = run_inline(str(scenario_file(decided_later)))
+    assert code == 0
+    result = json.loads(out)
+    assert result["rule_version"] == "PP6-2025"
+    assert {i["percent"] for i in result["cash_schedule"]} == {60}
+
+    lost = scenario_data(
+        contributions=months("2024-09", 24),
+        termination={"date": "2024-09-03", "reason": "efficiency"},
+        claim_date="2025-03-01",
+        decision_date=None,
+    )
+    code, out, _ = run_inline(str(scenario_file(lost, "lost.json")))
+    assert code == 0
+    result = json.loads(out)
+    assert result["eligible"] is False
+    deadline = result["checks"][4]
+    assert (deadline["code"], deadline["passed"]) == ("claim_deadline", False)
+    assert deadline["required"] == "2024-12-03"
+    assert deadline["source"] == "PP 37/2021 Pasal 40"
+    assert result["cash_schedule"] == []

@@ -14,7 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from .codes import PAYER_BPJS, PAYER_EMPLOYER_FIRST
 from .periods import Period, add_months
 from .scenario import EmployerStatus
-from .versions import RuleVersion, previous_version, version_on
+from .texts import Money, Text, _
+from .versions import Param, RuleVersion, previous_version, version_on
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,19 +31,55 @@ class Instalment:
 
 def last_reported_wage(paid: Mapping[Period, int], phk_month: Period) -> int | None:
     """Wage of the latest paid month on or before the PHK month (D9), before the ceiling."""
-    eligible_months = [period for period in paid if period <= phk_month]
-    if not eligible_months:
-        return None
-    return paid[max(eligible_months)]
+    last = phk_month.ordinal
+    latest: Period | None = None
+    for period in paid:
+        if period.ordinal <= last and (latest is None or period.ordinal > latest.ordinal):
+            latest = period
+    return None if latest is None else paid[latest]
 
 
 def capped_wage(wage: int, version: RuleVersion) -> int:
     """The benefit wage: the reported wage, but not above the ceiling. Pasal 21(2)-(3)."""
-    return min(wage, version.value("wage_ceiling"))
+    ceiling: int = version.value("wage_ceiling")
+    return min(wage, ceiling)
+
+
+def wage_basis_text(
+    raw_wage: int | None, latest_paid: Period | None, phk_month: Period, version: RuleVersion
+) -> Text:
+    """How the wage basis was found (D9), for people."""
+    src = version.source("wage_ceiling")
+    if raw_wage is None or latest_paid is None:
+        return _(
+            "No contribution was paid up to the PHK month (%(month)s); there is no wage basis",
+            month=phk_month,
+        )
+    basis = capped_wage(raw_wage, version)
+    if basis < raw_wage:
+        return _(
+            "Wage basis %(basis)s: the wage reported for %(month)s, %(wage)s, capped at "
+            "%(ceiling)s (%(source)s)",
+            basis=Money(basis),
+            month=latest_paid,
+            wage=Money(raw_wage),
+            ceiling=Money(version.value("wage_ceiling")),
+            source=src,
+        )
+    return _(
+        "Wage basis %(basis)s: the wage reported for %(month)s, the latest month paid up to the "
+        "PHK (%(source)s)",
+        basis=Money(basis),
+        month=latest_paid,
+        source=src,
+    )
 
 
 def percent_of(amount: int, percent: int | Decimal) -> int:
     """``amount`` x ``percent`` / 100 in whole Rupiah, half up (D8)."""
+    if type(percent) is int and amount >= 0:
+        # Exact integer form of the same rounding: floor((a * p / 100) + 1/2).
+        return (amount * percent * 2 + 100) // 200
     exact = Decimal(amount) * Decimal(percent) / Decimal(100)
     return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
@@ -73,22 +110,32 @@ def cash_schedule(
     day (D7). Each instalment takes its percent and ceiling from its own version (D6). The number
     of instalments comes from the version that governed eligibility (Pasal 21: up to 6 months).
     """
+    count: int = governing.value("max_instalments")
+    dues = [add_months(decision_date, month) for month in range(count)]
+    at_decision = version_on(decision_date)
+    if dues and version_on(dues[-1]) is at_decision:
+        # The usual case: no other version begins during the benefit; all instalments alike.
+        versions = [at_decision] * count
+    else:
+        versions = [instalment_version(due, decision_date) for due in dues]
+    # Per version: its percents, the capped basis and the source, looked up once.
+    terms: dict[int, tuple[tuple[int, ...], int, str, str]] = {}
     instalments = []
-    for month in range(1, governing.value("max_instalments") + 1):
-        due = add_months(decision_date, month - 1)
-        version = instalment_version(due, decision_date)
-        percent = version.value("cash_percents")[month - 1]
-        basis = capped_wage(raw_wage, version)
-        instalments.append(
-            Instalment(
-                month=month,
-                due_date=due,
-                percent=percent,
-                amount=percent_of(basis, percent),
-                rule_version=version.code,
-                wage_basis=basis,
-                source=version.source("cash_percents"),
+    for index, due in enumerate(dues):
+        version = versions[index]
+        found = terms.get(id(version))
+        if found is None:
+            found = (
+                version.value("cash_percents"),
+                capped_wage(raw_wage, version),
+                version.source("cash_percents"),
+                version.code,
             )
+            terms[id(version)] = found
+        percents, basis, source, code = found
+        percent = percents[index]
+        instalments.append(
+            Instalment(index + 1, due, percent, percent_of(basis, percent), code, basis, source)
         )
     return tuple(instalments)
 
@@ -98,8 +145,26 @@ class PayerDecision:
     payer: str
     source: str
     threshold: int
-    message: str
-    message_en: str
+    text: Text
+
+    @property
+    def message(self) -> str:
+        return self.text.render()
+
+    @property
+    def message_en(self) -> str:
+        return self.text.render("en")
+
+
+def arrears_threshold(employer: EmployerStatus, version: RuleVersion) -> Param:
+    """The most months of arrears for which BPJS still pays (D13).
+
+    Pasal 39(1): up to 3 consecutive months. Pasal 39A(1) (V2 only): a bankrupt or closed
+    employer, at most 6 months. V1 has no 39A, so its "bankrupt" figure is the Pasal 39 one.
+    """
+    if employer.bankrupt_or_closed:
+        return version.param("arrears_months_bpjs_pays_bankrupt")
+    return version.param("arrears_months_bpjs_pays")
 
 
 def payer_for(employer: EmployerStatus, version: RuleVersion) -> PayerDecision:
@@ -109,40 +174,45 @@ def payer_for(employer: EmployerStatus, version: RuleVersion) -> PayerDecision:
     and is reimbursed after clearing the arrears (Pasal 39(3)). Pasal 39A (V2 only): a bankrupt
     or closed employer with arrears of at most 6 months -> BPJS still pays.
     """
-    if employer.bankrupt_or_closed:
-        param = version.param("arrears_months_bpjs_pays_bankrupt")
-        who_id, who_en = "pengusaha pailit/tutup", "bankrupt/closed employer"
-    else:
-        param = version.param("arrears_months_bpjs_pays")
-        who_id, who_en = "pengusaha", "employer"
-    threshold = param.value
+    param = arrears_threshold(employer, version)
+    threshold = int(param.value)
     arrears = employer.arrears_months
+    bankrupt = employer.bankrupt_or_closed
     if arrears <= threshold:
-        return PayerDecision(
-            payer=PAYER_BPJS,
-            source=param.source,
-            threshold=threshold,
-            message=(
-                f"Tunggakan {who_id} {arrears} bulan (paling banyak {threshold}); BPJS "
-                f"Ketenagakerjaan membayar manfaat ({param.source})"
-            ),
-            message_en=(
-                f"{who_en.capitalize()} arrears {arrears} months (at most {threshold}); "
-                f"BPJS Ketenagakerjaan pays ({param.source})"
-            ),
-        )
+        if bankrupt:
+            text = _(
+                "Arrears of the bankrupt or closed employer: %(arrears)s months (at most "
+                "%(threshold)s); BPJS Ketenagakerjaan pays the benefit (%(source)s)",
+                arrears=arrears,
+                threshold=threshold,
+                source=param.source,
+            )
+        else:
+            text = _(
+                "Employer arrears: %(arrears)s months (at most %(threshold)s); BPJS "
+                "Ketenagakerjaan pays the benefit (%(source)s)",
+                arrears=arrears,
+                threshold=threshold,
+                source=param.source,
+            )
+        return PayerDecision(PAYER_BPJS, param.source, threshold, text)
     first = version.param("employer_pays_first_source")
-    return PayerDecision(
-        payer=PAYER_EMPLOYER_FIRST,
-        source=first.source,
-        threshold=threshold,
-        message=(
-            f"Tunggakan {who_id} {arrears} bulan (lebih dari {threshold}); pengusaha membayar "
-            f"manfaat lebih dulu lalu meminta penggantian ({first.source}); hak pekerja tetap"
-        ),
-        message_en=(
-            f"{who_en.capitalize()} arrears {arrears} months (more than {threshold}); the "
-            f"employer pays first and is reimbursed later ({first.source}); the worker's "
-            f"entitlement is unchanged"
-        ),
-    )
+    if bankrupt:
+        text = _(
+            "Arrears of the bankrupt or closed employer: %(arrears)s months (more than "
+            "%(threshold)s); the employer pays the benefit first and BPJS reimburses it later "
+            "(%(source)s); the worker's entitlement is unchanged",
+            arrears=arrears,
+            threshold=threshold,
+            source=first.source,
+        )
+    else:
+        text = _(
+            "Employer arrears: %(arrears)s months (more than %(threshold)s); the employer pays "
+            "the benefit first and BPJS reimburses it later (%(source)s); the worker's "
+            "entitlement is unchanged",
+            arrears=arrears,
+            threshold=threshold,
+            source=first.source,
+        )
+    return PayerDecision(PAYER_EMPLOYER_FIRST, first.source, threshold, text)

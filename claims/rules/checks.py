@@ -2,6 +2,8 @@
 
 Every check reads its figures from the ``RuleVersion`` it is given and returns a ``CheckResult``
 whether it passed or not. ``CHECKS`` fixes the order in which they appear in a decision.
+The sentence of each result is a ``Text`` (``texts.py``): made when it is read, in the active
+language, with dates, months and amounts written for people.
 """
 
 from __future__ import annotations
@@ -11,19 +13,23 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from . import versions as _versions
 from .codes import EMPLOYER_SIZES, PROGRAMMES, TERMINATION_REASONS
 from .periods import Period, add_months, age_on
-from .scenario import Scenario
-from .versions import RuleVersion
+from .scenario import Contribution, Scenario
+from .texts import Label, Text, _, listing
+from .versions import NoRuleVersionError, RuleVersion, version_on
 
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:
     """One rule evaluated: the figure used (``value``), the threshold (``required``), the article.
 
-    ``message`` is Indonesian (the interface language); ``message_en`` is for reviewers.
-    ``verified`` is ``False`` when a parameter behind the check is not confirmed by an official
-    text (see ``Param.verified``).
+    ``text`` is the sentence for people; ``message`` renders it in the active language
+    (Indonesian by default) and ``message_en`` in English. ``verified`` is ``False`` when a
+    parameter behind the check is not confirmed by an official text (``params`` names the
+    parameters used; the version's ``unverified_note`` says why, once). ``details`` holds the
+    other figures of the check as ``(name, value)`` pairs.
     """
 
     code: str
@@ -31,9 +37,84 @@ class CheckResult:
     value: Any
     required: Any
     source: str
-    message: str
-    message_en: str
+    text: Text
     verified: bool = True
+    params: tuple[str, ...] = ()
+    details: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def message(self) -> str:
+        return self.text.render()
+
+    @property
+    def message_en(self) -> str:
+        return self.text.render("en")
+
+    def detail(self, name: str) -> Any:
+        for key, value in self.details:
+            if key == name:
+                return value
+        raise KeyError(name)
+
+
+# --- claim deadline across versions (Pasal 40; D4, D14) --------------------------------------
+
+
+def claim_deadline(termination_date: date, version: RuleVersion) -> date:
+    """Last valid claim date under one version: PHK date + N calendar months, clipped (D4)."""
+    return add_months(termination_date, version.value("claim_deadline_months"))
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimDeadline:
+    """The claim deadline that applies to one PHK and claim date (ruling D14).
+
+    ``version`` is the version whose window applied (the one the check cites). ``lost_before``
+    is set when that window had already closed before the next version took effect: the right
+    was lost then and a longer later window does not revive it. ``extended_from`` is set when an
+    earlier version's window was still open when a later version began, and so was extended.
+    """
+
+    last_day: date
+    version: RuleVersion
+    at_claim: RuleVersion
+    lost_before: RuleVersion | None = None
+    extended_from: RuleVersion | None = None
+
+
+def claim_deadline_for(termination_date: date, claim_date: date) -> ClaimDeadline:
+    """The deadline for a claim filed on ``claim_date`` for a PHK on ``termination_date`` (D14).
+
+    A claim is on time when ``claim_date`` <= PHK + the window (D4) of the version in force on
+    the claim date, except that a right already lost stays lost: walking from the version in
+    force at the PHK, a window that ended before the next version took effect is final (PP 37
+    Pasal 40: the right "hilang"; no transitional clause revives it). A window still open when
+    the next version begins is extended to that version's window.
+    """
+    at_claim = version_on(claim_date)
+    order = _versions.VERSIONS
+    try:
+        current = version_on(termination_date)
+    except NoRuleVersionError:
+        current = order[0]
+    if order.index(current) > order.index(at_claim):
+        # A claim dated before the PHK: the check fails anyway; cite the claim date's version.
+        current = at_claim
+    extended_from: RuleVersion | None = None
+    while current is not at_claim:
+        following = order[order.index(current) + 1]
+        last = claim_deadline(termination_date, current)
+        if last < following.effective_from:
+            return ClaimDeadline(last, current, at_claim, lost_before=following)
+        if extended_from is None:
+            extended_from = current
+        current = following
+    return ClaimDeadline(
+        claim_deadline(termination_date, at_claim), at_claim, at_claim, None, extended_from
+    )
+
+
+# --- what the checks share --------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,21 +122,68 @@ class Facts:
     """What the checks share, computed once per scenario."""
 
     phk_month: Period
-    # Paid contribution months up to and including the PHK month, with their wage. Months after
-    # the PHK month belong to no rule (D3, D9) and are left out.
-    paid: Mapping[Period, int]
-    # The same months as plain month numbers (``Period.ordinal``), for fast counting.
+    # Paid contribution months up to and including the PHK month, as month numbers
+    # (``Period.ordinal``). Months after the PHK month belong to no rule (D3, D9).
     ordinals: frozenset[int]
+    # Months that count for eligibility (D13): the paid ones plus the ``arrears_months``
+    # calendar months ending with the PHK month, which the employer owes.
+    counted: frozenset[int]
+    # The arrears months that are not in the paid history (what D13 adds).
+    arrears_added: frozenset[int]
+    deadline: ClaimDeadline
+    # The latest month actually paid on or before the PHK month and its wage (D9).
+    latest_paid: Period | None = None
+    latest_wage: int | None = None
 
     @classmethod
-    def of(cls, scenario: Scenario) -> Facts:
+    def of(cls, scenario: Scenario, deadline: ClaimDeadline | None = None) -> Facts:
         phk_month = Period.of(scenario.termination.date)
-        paid = {c.period: c.wage for c in scenario.contributions if c.period <= phk_month}
+        last = phk_month.ordinal
+        contributions = scenario.contributions
+        months = [c.period.ordinal for c in contributions if c.period.ordinal <= last]
+        latest: Contribution | None = None
+        if months:
+            newest = max(months)
+            for contribution in contributions:
+                if contribution.period.ordinal == newest:
+                    latest = contribution
+                    break
+        ordinals = frozenset(months)
+        arrears_months = scenario.employer.arrears_months
+        if arrears_months:
+            arrears = frozenset(range(last - arrears_months + 1, last + 1))
+            counted = ordinals | arrears
+            added = arrears - ordinals
+        else:
+            counted, added = ordinals, frozenset()
+        if deadline is None:
+            deadline = claim_deadline_for(scenario.termination.date, scenario.claim_date)
         return cls(
             phk_month=phk_month,
-            paid=paid,
-            ordinals=frozenset(period.ordinal for period in paid),
+            ordinals=ordinals,
+            counted=counted,
+            arrears_added=added,
+            deadline=deadline,
+            latest_paid=latest.period if latest is not None else None,
+            latest_wage=latest.wage if latest is not None else None,
         )
+
+
+# (version, parameter names) -> (version, source of the first, all verified). Versions are few
+# and long-lived; the version is kept in the value so a reused id() can never match.
+_PARAM_INFO: dict[tuple[int, tuple[str, ...]], tuple[RuleVersion, str, bool]] = {}
+
+
+def _param_info(version: RuleVersion, params: tuple[str, ...]) -> tuple[str, bool]:
+    key = (id(version), params)
+    found = _PARAM_INFO.get(key)
+    if found is None or found[0] is not version:
+        used = [version.param(name) for name in params]
+        found = (version, used[0].source, all(param.verified for param in used))
+        if len(_PARAM_INFO) > 1024:
+            _PARAM_INFO.clear()
+        _PARAM_INFO[key] = found
+    return found[1], found[2]
 
 
 def _result(
@@ -66,56 +194,64 @@ def _result(
     passed: bool,
     value: Any,
     required: Any,
-    message: str,
-    message_en: str,
+    text: Text,
     source: str | None = None,
+    details: tuple[tuple[str, Any], ...] = (),
 ) -> CheckResult:
     """A ``CheckResult`` citing the first parameter used, unverified if any of them is."""
-    used = [version.param(name) for name in params]
+    first_source, verified = _param_info(version, params)
     return CheckResult(
         code=code,
         passed=passed,
         value=value,
         required=required,
-        source=source if source is not None else used[0].source,
-        message=message,
-        message_en=message_en,
-        verified=all(param.verified for param in used),
+        source=source if source is not None else first_source,
+        text=text,
+        verified=verified,
+        params=params,
+        details=details,
     )
+
+
+# --- participation (Pasal 4) ------------------------------------------------------------------
 
 
 def check_citizenship(scenario: Scenario, version: RuleVersion, facts: Facts) -> CheckResult:
     """Only Indonesian citizens (WNI) can be JKP participants. PP 37/2021 Pasal 4(2)."""
+    params = ("citizen_required",)
     src = version.source("citizen_required")
     participant = scenario.participant
     if participant is None:
         return _result(
             "citizenship",
             version,
-            ("citizen_required",),
+            params,
             passed=True,
             value=None,
             required=True,
-            message=f"Data peserta tidak diberikan; syarat WNI dianggap terpenuhi ({src})",
-            message_en=f"No participant data; the citizenship condition is taken as met ({src})",
+            text=_(
+                "No participant data was given; the citizenship condition is taken as met "
+                "(%(source)s)",
+                source=src,
+            ),
         )
     required = bool(version.value("citizen_required"))
-    passed = participant.citizen or not required
     if participant.citizen:
-        message = f"Peserta WNI ({src})"
-        message_en = f"Participant is an Indonesian citizen ({src})"
+        text = _("The participant is an Indonesian citizen (%(source)s)", source=src)
     else:
-        message = f"Peserta bukan WNI; JKP hanya untuk WNI ({src})"
-        message_en = f"Participant is not an Indonesian citizen; JKP is for citizens only ({src})"
+        text = _(
+            "The participant is not an Indonesian citizen; JKP is for Indonesian citizens only "
+            "(%(source)s)",
+            source=src,
+        )
     return _result(
         "citizenship",
         version,
-        ("citizen_required",),
-        passed=passed,
+        params,
+        passed=participant.citizen or not required,
         value=participant.citizen,
         required=required,
-        message=message,
-        message_en=message_en,
+        text=text,
     )
 
 
@@ -123,6 +259,7 @@ def check_age_at_registration(
     scenario: Scenario, version: RuleVersion, facts: Facts
 ) -> CheckResult:
     """Under 54 years old on the date of registration (not at PHK or claim). Pasal 4(2)."""
+    params = ("max_age_at_registration",)
     limit = version.value("max_age_at_registration")
     src = version.source("max_age_at_registration")
     participant = scenario.participant
@@ -130,34 +267,48 @@ def check_age_at_registration(
         return _result(
             "age_at_registration",
             version,
-            ("max_age_at_registration",),
+            params,
             passed=True,
             value=None,
             required=limit,
-            message=f"Data peserta tidak diberikan; syarat usia dianggap terpenuhi ({src})",
-            message_en=f"No participant data; the age condition is taken as met ({src})",
+            text=_(
+                "No participant data was given; the age condition is taken as met (%(source)s)",
+                source=src,
+            ),
         )
     age = age_on(participant.birth_date, participant.registered_on)
     passed = age < limit
-    when = participant.registered_on.isoformat()
+    when = participant.registered_on
     if passed:
-        message = f"Usia {age} tahun saat pendaftaran ({when}); di bawah {limit} tahun ({src})"
-        message_en = f"Aged {age} at registration ({when}); under {limit} ({src})"
-    else:
-        message = (
-            f"Usia {age} tahun saat pendaftaran ({when}); harus di bawah {limit} tahun ({src})"
+        text = _(
+            "Aged %(age)s when registered on %(day)s; under %(limit)s (%(source)s)",
+            age=age,
+            day=when,
+            limit=limit,
+            source=src,
         )
-        message_en = f"Aged {age} at registration ({when}); must be under {limit} ({src})"
+    else:
+        text = _(
+            "Aged %(age)s when registered on %(day)s; must be under %(limit)s (%(source)s)",
+            age=age,
+            day=when,
+            limit=limit,
+            source=src,
+        )
     return _result(
         "age_at_registration",
         version,
-        ("max_age_at_registration",),
+        params,
         passed=passed,
         value=age,
         required=limit,
-        message=message,
-        message_en=message_en,
+        text=text,
+        details=(("registered_on", when),),
     )
+
+
+_REASON_LABELS = {code: Label(*labels) for code, labels in TERMINATION_REASONS.items()}
+_SIZE_LABELS = {code: Label(*labels) for code, labels in EMPLOYER_SIZES.items()}
 
 
 def _in_programme_order(codes: Any) -> list[str]:
@@ -170,119 +321,171 @@ def check_program_enrollment(scenario: Scenario, version: RuleVersion, facts: Fa
     Large and medium: JKK, JHT, JP, JKM and registered in JKN. Micro and small: at least JKK,
     JHT, JKM and registered in JKN. With no size given, only what every size requires is checked.
     """
+    params = ("required_enrollments",)
     by_size: Mapping[str, tuple[str, ...]] = version.value("required_enrollments")
     src = version.source("required_enrollments")
     if scenario.enrollments is None:
         return _result(
             "program_enrollment",
             version,
-            ("required_enrollments",),
+            params,
             passed=True,
             value=None,
             required=None,
-            message=f"Data kepesertaan program tidak diberikan; dianggap terpenuhi ({src})",
-            message_en=f"No programme enrollment data; taken as met ({src})",
+            text=_("No programme enrollment data was given; taken as met (%(source)s)", source=src),
         )
     size = scenario.employer_size
     if size is None:
         common = set.intersection(*(set(programmes) for programmes in by_size.values()))
         required = _in_programme_order(common)
-        size_id, size_en = "ukuran usaha tidak diketahui", "employer size unknown"
     else:
         required = _in_programme_order(by_size[size])
-        size_id, size_en = EMPLOYER_SIZES[size]
     missing = [code for code in required if code not in scenario.enrollments]
-    value = _in_programme_order(scenario.enrollments)
-    needed = ", ".join(required)
-    if missing:
-        message = f"Belum terdaftar di {', '.join(missing)}; {size_id} wajib {needed} ({src})"
-        message_en = f"Not enrolled in {', '.join(missing)}; {size_en} requires {needed} ({src})"
+    needed = listing(required)
+    if size is None:
+        if missing:
+            text = _(
+                "Not enrolled in %(missing)s; every worker must be in %(required)s (%(source)s)",
+                missing=listing(missing),
+                required=needed,
+                source=src,
+            )
+        else:
+            text = _(
+                "Enrolled in %(required)s, as every worker must be (%(source)s)",
+                required=needed,
+                source=src,
+            )
     else:
-        message = f"Terdaftar di {needed} sesuai syarat {size_id} ({src})"
-        message_en = f"Enrolled in {needed} as required for {size_en} ({src})"
+        label = _SIZE_LABELS[size]
+        if missing:
+            text = _(
+                "Not enrolled in %(missing)s; a worker of a %(size)s must be in %(required)s "
+                "(%(source)s)",
+                missing=listing(missing),
+                size=label,
+                required=needed,
+                source=src,
+            )
+        else:
+            text = _(
+                "Enrolled in %(required)s, as required for a worker of a %(size)s (%(source)s)",
+                required=needed,
+                size=label,
+                source=src,
+            )
     return _result(
         "program_enrollment",
         version,
-        ("required_enrollments",),
+        params,
         passed=not missing,
-        value=value,
+        value=_in_programme_order(scenario.enrollments),
         required=required,
-        message=message,
-        message_en=message_en,
+        text=text,
+        details=(("missing", missing),) if missing else (),
     )
+
+
+# --- termination (Pasal 20; D11) --------------------------------------------------------------
 
 
 def check_termination_reason(scenario: Scenario, version: RuleVersion, facts: Facts) -> CheckResult:
     """The end of employment is a qualifying PHK. PP 37/2021 Pasal 20.
 
-    Resignation, retirement, total permanent disability and death are excluded. A PKWT that runs
-    to its end date is not a PHK, and neither is a "PHK" dated on or after the PKWT end date: a
-    PKWT worker qualifies only when the PHK falls before the contract end date. A resignation
-    driven by the employer's misconduct counts as a PHK (decision D11).
+    Resignation, retirement, total permanent disability and death are excluded (Pasal 20). A
+    PKWT that runs to its end date is not a PHK, and neither is a "PHK" dated on or after the
+    PKWT end date: a PKWT worker qualifies only when the PHK falls before the contract end date
+    (PP 37/2021 Pasal 20(2)). A resignation driven by the employer's misconduct counts as a PHK
+    (ruling D11).
     """
     termination = scenario.termination
     reason = termination.reason
-    label_id, label_en = TERMINATION_REASONS[reason]
+    label = _REASON_LABELS[reason]
     params: tuple[str, ...] = ("excluded_reasons",)
     src = version.source("excluded_reasons")
     end = termination.contract_end_date
     is_pkwt = termination.contract_type == "PKWT"
+    pkwt_rule = "pkwt_requires_phk_before_end_date"
 
     if reason in version.value("excluded_reasons"):
         passed = False
-        message = f"Alasan '{reason}' ({label_id}) dikecualikan dari JKP ({src})"
-        message_en = f"Reason '{reason}' ({label_en}) is excluded from JKP ({src})"
+        text = _("Reason: %(reason)s; excluded from JKP (%(source)s)", reason=label, source=src)
     elif reason in version.value("not_phk_reasons"):
         params = ("not_phk_reasons",)
         src = version.source("not_phk_reasons")
         passed = False
-        message = f"Alasan '{reason}' ({label_id}) bukan PHK ({src})"
-        message_en = f"Reason '{reason}' ({label_en}) is not a PHK ({src})"
+        text = _("Reason: %(reason)s; this is not a PHK (%(source)s)", reason=label, source=src)
     elif reason == "resign_employer_fault" and not version.value(
         "employer_fault_resignation_is_phk"
     ):
-        params = ("employer_fault_resignation_is_phk",)
-        src = version.source("excluded_reasons")
+        params = ("employer_fault_resignation_is_phk", "excluded_reasons")
         passed = False
-        message = f"Alasan '{reason}' ({label_id}) diperlakukan sebagai pengunduran diri ({src})"
-        message_en = f"Reason '{reason}' ({label_en}) is treated as a resignation ({src})"
-    elif reason == "contract_early_end" and not is_pkwt:
-        params = ("pkwt_requires_phk_before_end_date",)
-        src = version.source("pkwt_requires_phk_before_end_date")
-        passed = False
-        message = f"Alasan '{reason}' hanya berlaku untuk PKWT, bukan {termination.contract_type}"
-        message_en = f"Reason '{reason}' applies to PKWT only, not {termination.contract_type}"
-    elif (
-        is_pkwt
-        and end is not None
-        and version.value("pkwt_requires_phk_before_end_date")
-        and termination.date >= end
-    ):
-        params = ("pkwt_requires_phk_before_end_date",)
-        src = version.source("pkwt_requires_phk_before_end_date")
-        passed = False
-        message = (
-            f"PHK {termination.date.isoformat()} tidak sebelum berakhirnya PKWT "
-            f"({end.isoformat()}); kontrak yang habis bukan PHK ({src})"
+        text = _(
+            "Reason: %(reason)s; treated as a resignation, which is excluded (%(source)s)",
+            reason=label,
+            source=src,
         )
-        message_en = (
-            f"Termination on {termination.date.isoformat()} is not before the PKWT end date "
-            f"({end.isoformat()}); a contract that runs out is not a PHK ({src})"
+    elif reason == "contract_early_end" and not is_pkwt:
+        params = (pkwt_rule,)
+        src = version.source(pkwt_rule)
+        passed = False
+        text = _(
+            "Reason: %(reason)s; this applies to a fixed-term contract (PKWT) only, not to a "
+            "permanent one (PKWTT) (%(source)s)",
+            reason=label,
+            source=src,
+        )
+    elif is_pkwt and end is not None and version.value(pkwt_rule) and termination.date >= end:
+        params = (pkwt_rule,)
+        src = version.source(pkwt_rule)
+        passed = False
+        text = _(
+            "The PHK on %(phk)s is not before the end of the fixed-term contract (PKWT) on "
+            "%(end)s; a contract that runs out is not a PHK (%(source)s)",
+            phk=termination.date,
+            end=end,
+            source=src,
         )
     else:
         passed = True
-        if reason == "resign_employer_fault":
+        employer_fault = reason == "resign_employer_fault"
+        # The sentence cites the articles; the ``source`` field also names ruling D11.
+        cited = src
+        if employer_fault:
             params = ("employer_fault_resignation_is_phk", "excluded_reasons")
             src = f"{version.source('employer_fault_resignation_is_phk')}; {src}"
-            message = f"Alasan '{reason}' ({label_id}) diperlakukan sebagai PHK ({src})"
-            message_en = f"Reason '{reason}' ({label_en}) is treated as a PHK ({src})"
-        else:
-            message = f"Alasan '{reason}' ({label_id}) adalah PHK yang memenuhi syarat ({src})"
-            message_en = f"Reason '{reason}' ({label_en}) is a qualifying PHK ({src})"
         if is_pkwt and end is not None:
-            params = (*params, "pkwt_requires_phk_before_end_date")
-            message += f"; PHK sebelum berakhirnya PKWT ({end.isoformat()})"
-            message_en += f"; PHK before the PKWT end date ({end.isoformat()})"
+            params = (*params, pkwt_rule)
+            src = f"{src}; {version.source(pkwt_rule)}"
+            cited = f"{cited}; {version.source(pkwt_rule)}"
+            if employer_fault:
+                text = _(
+                    "Reason: %(reason)s; treated as a PHK, because labour law treats it as a "
+                    "termination for the employer's fault, and it came before the end of the "
+                    "fixed-term contract (PKWT) on %(end)s (%(source)s)",
+                    reason=label,
+                    end=end,
+                    source=cited,
+                )
+            else:
+                text = _(
+                    "Reason: %(reason)s; a qualifying PHK before the end of the fixed-term "
+                    "contract (PKWT) on %(end)s (%(source)s)",
+                    reason=label,
+                    end=end,
+                    source=cited,
+                )
+        elif employer_fault:
+            text = _(
+                "Reason: %(reason)s; treated as a PHK, because labour law treats it as a "
+                "termination for the employer's fault (%(source)s)",
+                reason=label,
+                source=cited,
+            )
+        else:
+            text = _(
+                "Reason: %(reason)s; a qualifying PHK (%(source)s)", reason=label, source=cited
+            )
     return _result(
         "termination_reason",
         version,
@@ -290,62 +493,89 @@ def check_termination_reason(scenario: Scenario, version: RuleVersion, facts: Fa
         passed=passed,
         value=reason,
         required=None,
-        message=message,
-        message_en=message_en,
+        text=text,
         source=src,
     )
 
 
-def claim_deadline(termination_date: date, version: RuleVersion) -> date:
-    """Last valid claim date: PHK date + N calendar months, clipped to month end (D4)."""
-    return add_months(termination_date, version.value("claim_deadline_months"))
+# --- claim deadline (Pasal 40; D4, D14) -------------------------------------------------------
 
 
 def check_claim_deadline(scenario: Scenario, version: RuleVersion, facts: Facts) -> CheckResult:
     """The claim is made within N months of the PHK, N = 3 (V1) or 6 (V2). Pasal 40.
 
     Counted in calendar months from the PHK date, inclusive; a missing day is clipped to the last
-    day of the month (D4). The version is the one in force on the claim date (D5).
+    day of the month (D4). Across the change of version, ruling D14: the window of the version in
+    force on the claim date, unless an earlier window had already closed before that version
+    began. The check cites the version whose window applied, not necessarily ``version``.
     """
-    months = version.value("claim_deadline_months")
-    src = version.source("claim_deadline_months")
+    deadline = facts.deadline
+    applied = deadline.version
+    months = applied.value("claim_deadline_months")
+    src = applied.source("claim_deadline_months")
     phk = scenario.termination.date
-    last = claim_deadline(phk, version)
+    last = deadline.last_day
     claim = scenario.claim_date
+    details: tuple[tuple[str, Any], ...] = (("deadline_rule_version", applied.code),)
     if claim < phk:
         passed = False
-        message = f"Tanggal klaim {claim.isoformat()} sebelum tanggal PHK {phk.isoformat()}"
-        message_en = f"Claim date {claim.isoformat()} is before the PHK date {phk.isoformat()}"
+        text = _(
+            "The claim date %(claim)s is before the PHK on %(phk)s (%(source)s)",
+            claim=claim,
+            phk=phk,
+            source=src,
+        )
     elif claim <= last:
         passed = True
-        message = (
-            f"Klaim {claim.isoformat()} dalam {months} bulan sejak PHK "
-            f"(paling lambat {last.isoformat()}; {src})"
+        text = _(
+            "Claimed on %(claim)s, within %(months)s months of the PHK on %(phk)s (last day "
+            "%(last)s; %(source)s)",
+            claim=claim,
+            months=months,
+            phk=phk,
+            last=last,
+            source=src,
         )
-        message_en = (
-            f"Claim on {claim.isoformat()} within {months} months of the PHK "
-            f"(last day {last.isoformat()}; {src})"
+    elif deadline.lost_before is not None:
+        passed = False
+        text = _(
+            "Claimed on %(claim)s, but the %(months)s-month period after the PHK on %(phk)s "
+            "ended on %(last)s, before %(new)s took effect on %(start)s; the right to JKP was "
+            "already lost and is not revived (%(source)s)",
+            claim=claim,
+            months=months,
+            phk=phk,
+            last=last,
+            new=deadline.lost_before.display_name,
+            start=deadline.lost_before.effective_from,
+            source=src,
         )
     else:
         passed = False
-        message = (
-            f"Klaim {claim.isoformat()} melewati batas {months} bulan sejak PHK "
-            f"(paling lambat {last.isoformat()}); hak atas JKP hilang ({src})"
+        text = _(
+            "Claimed on %(claim)s, after the %(months)s-month limit from the PHK on %(phk)s "
+            "(last day %(last)s); the right to JKP is lost (%(source)s)",
+            claim=claim,
+            months=months,
+            phk=phk,
+            last=last,
+            source=src,
         )
-        message_en = (
-            f"Claim on {claim.isoformat()} is past the {months}-month limit after the PHK "
-            f"(last day {last.isoformat()}); the right to JKP is lost ({src})"
-        )
+    if deadline.extended_from is not None:
+        details = (*details, ("extended_from_rule_version", deadline.extended_from.code))
     return _result(
         "claim_deadline",
-        version,
+        applied,
         ("claim_deadline_months",),
         passed=passed,
         value=claim,
         required=last,
-        message=message,
-        message_en=message_en,
+        text=text,
+        details=details,
     )
+
+
+# --- contribution period (Pasal 19(3); D1, D2, D3, D13) ---------------------------------------
 
 
 def check_contribution_months(
@@ -353,42 +583,76 @@ def check_contribution_months(
 ) -> CheckResult:
     """At least 12 paid months within the 24 calendar months ending with the PHK month.
 
-    PP 37/2021 Pasal 19(3); window per D3; V2 keeps these figures until confirmed (D1).
+    PP 37/2021 Pasal 19(3), unchanged in substance by PP 6/2025 (ruling D1); window per D3. The
+    months the employer owes (``employer.arrears_months``, ending with the PHK month) count as
+    paid (ruling D13; Pasal 39: the employer, not the worker, failed to pay them).
     """
     window = version.value("window_months")
     minimum = version.value("min_paid_months")
     src = version.source("min_paid_months")
-    first = facts.phk_month - (window - 1)
-    count = sum(1 for month in facts.ordinals if first.ordinal <= month <= facts.phk_month.ordinal)
-    passed = count >= minimum
-    span = f"{first}..{facts.phk_month}"
-    message = (
-        f"{count} bulan iuran dalam {window} bulan terakhir ({span}); minimal {minimum} ({src})"
+    end = facts.phk_month.ordinal
+    start = end - (window - 1)
+    counted = facts.counted  # all on or before the PHK month
+    count = (
+        len(counted)
+        if not counted or min(counted) >= start
+        else sum(1 for month in counted if month >= start)
     )
-    message_en = (
-        f"{count} paid months in the last {window} months ({span}); at least {minimum} ({src})"
-    )
+    added = sum(1 for month in facts.arrears_added if month >= start)
+    first = Period.from_ordinal(start)
+    if added:
+        text = _(
+            "%(count)s paid months in the last %(window)s months (%(first)s to %(last)s), "
+            "counting %(arrears)s months the employer owes; at least %(minimum)s (%(source)s)",
+            count=count,
+            window=window,
+            first=first,
+            last=facts.phk_month,
+            arrears=added,
+            minimum=minimum,
+            source=src,
+        )
+    else:
+        text = _(
+            "%(count)s paid months in the last %(window)s months (%(first)s to %(last)s); at "
+            "least %(minimum)s (%(source)s)",
+            count=count,
+            window=window,
+            first=first,
+            last=facts.phk_month,
+            minimum=minimum,
+            source=src,
+        )
     return _result(
         "contribution_months",
         version,
         ("min_paid_months", "window_months"),
-        passed=passed,
+        passed=count >= minimum,
         value=count,
         required=minimum,
-        message=message,
-        message_en=message_en,
+        text=text,
+        details=(
+            ("window_start", first),
+            ("window_end", facts.phk_month),
+            ("arrears_months_counted", added),
+        ),
     )
 
 
-def consecutive_run(paid: Mapping[Period, int], phk_month: Period) -> tuple[int, Period]:
-    """Length and last month of the run of paid months that counts under D2.
+def consecutive_run(
+    months: Mapping[Period, int] | frozenset[int], phk_month: Period
+) -> tuple[int, Period]:
+    """Length and last month of the run of months that counts under D2.
 
-    The run must end in the PHK month or the month before it; a run ending earlier counts as 0.
+    ``months`` are ``Period`` keys or month ordinals. The run must end in the PHK month or the
+    month before it; a run ending earlier counts as 0.
     """
-    months = {period.ordinal for period in paid}
-    end = phk_month.ordinal if phk_month.ordinal in months else phk_month.ordinal - 1
+    ordinals = (
+        months if isinstance(months, frozenset) else frozenset(period.ordinal for period in months)
+    )
+    end = phk_month.ordinal if phk_month.ordinal in ordinals else phk_month.ordinal - 1
     length = 0
-    while end - length in months:
+    while end - length in ordinals:
         length += 1
     return length, Period.from_ordinal(end)
 
@@ -396,123 +660,136 @@ def consecutive_run(paid: Mapping[Period, int], phk_month: Period) -> tuple[int,
 def check_consecutive_months(scenario: Scenario, version: RuleVersion, facts: Facts) -> CheckResult:
     """At least 6 consecutive paid months before the PHK. PP 37/2021 Pasal 19(3).
 
-    The run must end in the PHK month or the month before it (D2).
+    The run must end in the PHK month or the month before it (D2); months the employer owes
+    count (D13). PP 6/2025 dropped the condition (ruling D1: ``min_consecutive_months`` = 0):
+    the check stays in the list, passed, and says so.
     """
     minimum = version.value("min_consecutive_months")
     src = version.source("min_consecutive_months")
-    length, end = consecutive_run(facts.paid, facts.phk_month)
-    passed = length >= minimum
-    if length:
-        start = end - (length - 1)
-        message = (
-            f"{length} bulan iuran berturut-turut ({start}..{end}); minimal {minimum}, "
-            f"berakhir di bulan PHK atau sebelumnya ({src})"
+    length, end = consecutive_run(facts.counted, facts.phk_month)
+    details: tuple[tuple[str, Any], ...] = ()
+    if minimum <= 0:
+        text = _(
+            "%(version)s no longer requires consecutive months of contributions (%(source)s)",
+            version=version.display_name,
+            source=src,
         )
-        message_en = (
-            f"{length} consecutive paid months ({start}..{end}); at least {minimum}, ending in "
-            f"the PHK month or the month before ({src})"
+    elif length:
+        start = end - (length - 1)
+        details = (("run_start", start), ("run_end", end))
+        text = _(
+            "%(length)s consecutive paid months (%(start)s to %(end)s); at least %(minimum)s, "
+            "ending in the PHK month or the month before (%(source)s)",
+            length=length,
+            start=start,
+            end=end,
+            minimum=minimum,
+            source=src,
         )
     else:
-        before = facts.phk_month - 1
-        message = (
-            f"Tidak ada iuran di bulan PHK ({facts.phk_month}) atau bulan sebelumnya ({before}); "
-            f"minimal {minimum} bulan berturut-turut ({src})"
-        )
-        message_en = (
-            f"No contribution paid in the PHK month ({facts.phk_month}) or the month before "
-            f"({before}); at least {minimum} consecutive months needed ({src})"
+        text = _(
+            "No contribution for the PHK month (%(phk_month)s) or the month before "
+            "(%(before)s); at least %(minimum)s consecutive months are needed (%(source)s)",
+            phk_month=facts.phk_month,
+            before=facts.phk_month - 1,
+            minimum=minimum,
+            source=src,
         )
     return _result(
         "consecutive_months",
         version,
         ("min_consecutive_months",),
-        passed=passed,
+        passed=length >= minimum,
         value=length,
         required=minimum,
-        message=message,
-        message_en=message_en,
+        text=text,
+        details=details,
     )
+
+
+# --- repeat claims (D10) ----------------------------------------------------------------------
 
 
 def check_prior_claims(scenario: Scenario, version: RuleVersion, facts: Facts) -> CheckResult:
-    """At most 3 approved JKP claims in a working life (decision D10, unverified).
+    """At most 3 approved JKP claims in a working life, and 60 paid months between claims.
 
-    ``value`` is the number of earlier approved claims; ``required`` the most allowed before this
-    one (``max_claims - 1``).
+    Ruling D10 (unverified). ``value`` is the number of earlier approved claims; ``required``
+    the most allowed before this one (``max_claims - 1``). A 2nd or 3rd claim also needs 60
+    paid months since the PHK of the previous approved claim: the paid months after the
+    previous PHK month, up to and including the current PHK month. Either failure fails this
+    check; ``details`` carries both figures.
     """
     max_claims = version.value("max_claims")
+    minimum = version.value("min_paid_months_between_claims")
     src = version.source("max_claims")
+    params = ("max_claims", "min_paid_months_between_claims")
     count = len(scenario.prior_claims)
     allowed = max_claims - 1
-    passed = count <= allowed
-    if passed:
-        message = (
-            f"{count} klaim JKP sebelumnya; klaim ini ke-{count + 1} dari paling banyak "
-            f"{max_claims} (D10; {src})"
-        )
-        message_en = (
-            f"{count} earlier JKP claim(s); this is claim {count + 1} of at most {max_claims} (D10)"
-        )
-    else:
-        message = (
-            f"Sudah {count} klaim JKP sebelumnya; paling banyak {max_claims} klaim (D10; {src})"
-        )
-        message_en = f"Already {count} earlier JKP claim(s); at most {max_claims} (D10; {src})"
-    return _result(
-        "prior_claims",
-        version,
-        ("max_claims",),
-        passed=passed,
-        value=count,
-        required=allowed,
-        message=message,
-        message_en=message_en,
-    )
-
-
-def check_months_since_prior_claim(
-    scenario: Scenario, version: RuleVersion, facts: Facts
-) -> CheckResult:
-    """A 2nd or 3rd claim needs 60 paid months since the PHK of the previous approved claim.
-
-    Decision D10 (unverified). Counted: paid months after the previous PHK month, up to and
-    including the current PHK month.
-    """
-    minimum = version.value("min_paid_months_between_claims")
-    src = version.source("min_paid_months_between_claims")
-    params = ("min_paid_months_between_claims",)
     if not scenario.prior_claims:
         return _result(
-            "months_since_prior_claim",
+            "prior_claims",
             version,
             params,
             passed=True,
-            value=None,
-            required=minimum,
-            message="Tidak ada klaim JKP sebelumnya; syarat masa iur klaim ulang tidak berlaku",
-            message_en="No earlier JKP claim; the repeat-claim condition does not apply",
+            value=0,
+            required=allowed,
+            text=_(
+                "No earlier JKP claim; this is the first of at most %(max)s (%(source)s)",
+                max=max_claims,
+                source=src,
+            ),
+            details=(("paid_months_since_previous", None), ("min_paid_months_since", minimum)),
         )
     previous = max(claim.termination_date for claim in scenario.prior_claims)
     since = Period.of(previous).ordinal
-    count = sum(1 for month in facts.ordinals if month > since)
-    passed = count >= minimum
-    message = (
-        f"{count} bulan iuran sejak PHK klaim sebelumnya ({previous.isoformat()}); "
-        f"minimal {minimum} (D10; {src})"
+    paid_since = sum(1 for month in facts.ordinals if month > since)
+    details = (
+        ("paid_months_since_previous", paid_since),
+        ("min_paid_months_since", minimum),
+        ("previous_termination_date", previous),
     )
-    message_en = (
-        f"{count} paid months since the PHK of the previous claim ({previous.isoformat()}); "
-        f"at least {minimum} (D10; {src})"
-    )
+    if count > allowed:
+        passed = False
+        text = _(
+            "Earlier JKP claims: %(count)s; at most %(max)s claims are allowed in a working life "
+            "(%(source)s)",
+            count=count,
+            max=max_claims,
+            source=src,
+        )
+    elif paid_since < minimum:
+        passed = False
+        text = _(
+            "Paid months since the PHK of the previous claim on %(previous)s: %(since)s; a "
+            "further claim needs at least %(minimum)s (%(source)s)",
+            previous=previous,
+            since=paid_since,
+            minimum=minimum,
+            source=version.source("min_paid_months_between_claims"),
+        )
+    else:
+        passed = True
+        text = _(
+            "Earlier JKP claims: %(count)s; this is claim %(number)s of at most %(max)s. Paid "
+            "months since the PHK of the previous claim on %(previous)s: %(since)s, at least "
+            "%(minimum)s (%(source)s)",
+            count=count,
+            number=count + 1,
+            max=max_claims,
+            previous=previous,
+            since=paid_since,
+            minimum=minimum,
+            source=src,
+        )
     return _result(
-        "months_since_prior_claim",
+        "prior_claims",
         version,
         params,
         passed=passed,
         value=count,
-        required=minimum,
-        message=message,
-        message_en=message_en,
+        required=allowed,
+        text=text,
+        details=details,
     )
 
 
@@ -528,7 +805,6 @@ CHECKS: tuple[Check, ...] = (
     check_contribution_months,
     check_consecutive_months,
     check_prior_claims,
-    check_months_since_prior_claim,
 )
 
 CHECK_CODES: tuple[str, ...] = (
@@ -540,5 +816,4 @@ CHECK_CODES: tuple[str, ...] = (
     "contribution_months",
     "consecutive_months",
     "prior_claims",
-    "months_since_prior_claim",
 )

@@ -5,61 +5,100 @@ Everything here is exact integer arithmetic on the Gregorian calendar; no time z
 
 from __future__ import annotations
 
-import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import overload
 
 _PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-@dataclass(frozen=True, order=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Period:
     """One calendar month, e.g. the month a contribution was paid for.
 
     Ordering follows the calendar. ``Period + n`` and ``Period - n`` move by ``n`` months;
-    ``Period - Period`` is the number of months between them.
+    ``Period - Period`` is the number of months between them. ``ordinal`` (months since January
+    of year 0) is computed once; equality, hashing and ordering use it.
     """
 
     year: int
     month: int
+    ordinal: int = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if not 1 <= self.month <= 12:
             raise ValueError(f"month must be 1..12, got {self.month}")
         if not 1 <= self.year <= 9999:
             raise ValueError(f"year must be 1..9999, got {self.year}")
+        object.__setattr__(self, "ordinal", self.year * 12 + self.month - 1)
 
     @classmethod
     def parse(cls, text: str) -> Period:
         """Parse ``"YYYY-MM"`` strictly (two-digit month, nothing else around it)."""
+        cached = _PARSED.get(text) if isinstance(text, str) else None
+        if cached is not None:
+            return cached
         match = _PERIOD_RE.match(text) if isinstance(text, str) else None
         if match is None or match.group(1) == "0000":
             raise ValueError(f"not a YYYY-MM period: {text!r}")
-        return cls(int(match.group(1)), int(match.group(2)))
+        period = cls(int(match.group(1)), int(match.group(2)))
+        if cls is Period:
+            # Periods are immutable; at most 9999 x 12 distinct valid texts exist.
+            _PARSED[text] = period
+        return period
 
     @classmethod
     def of(cls, day: date) -> Period:
         """The month that contains ``day``."""
         return cls(day.year, day.month)
 
-    @property
-    def ordinal(self) -> int:
-        """Months since January of year 0; handy for arithmetic."""
-        return self.year * 12 + self.month - 1
-
     @classmethod
     def from_ordinal(cls, ordinal: int) -> Period:
         year, month0 = divmod(ordinal, 12)
         return cls(year, month0 + 1)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Period):
+            return self.ordinal == other.ordinal
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.ordinal)
+
+    def __lt__(self, other: Period) -> bool:
+        if isinstance(other, Period):
+            return self.ordinal < other.ordinal
+        return NotImplemented
+
+    def __le__(self, other: Period) -> bool:
+        if isinstance(other, Period):
+            return self.ordinal <= other.ordinal
+        return NotImplemented
+
+    def __gt__(self, other: Period) -> bool:
+        if isinstance(other, Period):
+            return self.ordinal > other.ordinal
+        return NotImplemented
+
+    def __ge__(self, other: Period) -> bool:
+        if isinstance(other, Period):
+            return self.ordinal >= other.ordinal
+        return NotImplemented
 
     def __add__(self, months: int) -> Period:
         if not isinstance(months, int) or isinstance(months, bool):
             return NotImplemented
         return Period.from_ordinal(self.ordinal + months)
 
-    def __sub__(self, other: int | Period) -> Period | int:  # type: ignore[override]
+    @overload
+    def __sub__(self, other: Period) -> int: ...
+
+    @overload
+    def __sub__(self, other: int) -> Period: ...
+
+    def __sub__(self, other: int | Period) -> Period | int:
         if isinstance(other, Period):
             return self.ordinal - other.ordinal
         if isinstance(other, int) and not isinstance(other, bool):
@@ -70,8 +109,16 @@ class Period:
         return f"{self.year:04d}-{self.month:02d}"
 
 
+_PARSED: dict[str, Period] = {}
+
+
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def last_day_of_month(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _DAYS_IN_MONTH[month - 1]
 
 
 def add_months(day: date, months: int) -> date:
@@ -79,10 +126,11 @@ def add_months(day: date, months: int) -> date:
 
     31 Aug + 3 months is 30 Nov; 31 Jan + 1 month is 28 Feb (29 in a leap year).
     """
-    target = Period.of(day) + months
-    return date(
-        target.year, target.month, min(day.day, last_day_of_month(target.year, target.month))
-    )
+    year, month0 = divmod(day.year * 12 + day.month - 1 + months, 12)
+    month = month0 + 1
+    if not 1 <= year <= 9999:
+        raise ValueError(f"year must be 1..9999, got {year}")
+    return date(year, month, min(day.day, last_day_of_month(year, month)))
 
 
 def age_on(birth_date: date, day: date) -> int:

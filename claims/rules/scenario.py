@@ -8,9 +8,10 @@ Indonesian. Keys the contract does not define are ignored and listed in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from . import versions
 from .codes import CONTRACT_TYPES, EMPLOYER_SIZES, PROGRAMMES, TERMINATION_REASONS
@@ -43,12 +44,16 @@ class ParticipantInfo:
     birth_date: date
 
 
+# The field ``Termination.date`` shadows the type inside the class body; annotate with this.
+_Date = date
+
+
 @dataclass(frozen=True, slots=True)
 class Termination:
-    date: date
+    date: _Date
     reason: str
     contract_type: str = "PKWTT"
-    contract_end_date: date | None = None
+    contract_end_date: _Date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,16 +88,26 @@ class Scenario:
     ignored_fields: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        seen: set[Period] = set()
-        for index, contribution in enumerate(self.contributions):
-            if contribution.period in seen:
-                raise ScenarioError(
-                    f"contributions[{index}].period",
-                    f"periode {contribution.period} muncul lebih dari sekali",
-                )
-            seen.add(contribution.period)
-            if contribution.wage < 0:
-                raise ScenarioError(f"contributions[{index}].wage", "upah tidak boleh negatif")
+        # parse_scenario has already checked its own tuple (same object): do not walk it again.
+        ordinals = (
+            ()
+            if self.contributions is _checked_contributions[0]
+            else {contribution.period.ordinal for contribution in self.contributions}
+        )
+        if ordinals and (
+            len(ordinals) != len(self.contributions)
+            or any(contribution.wage < 0 for contribution in self.contributions)
+        ):
+            seen: set[int] = set()
+            for index, contribution in enumerate(self.contributions):
+                if contribution.period.ordinal in seen:
+                    raise ScenarioError(
+                        f"contributions[{index}].period",
+                        f"periode {contribution.period} muncul lebih dari sekali",
+                    )
+                seen.add(contribution.period.ordinal)
+                if contribution.wage < 0:
+                    raise ScenarioError(f"contributions[{index}].wage", "upah tidak boleh negatif")
         if self.termination.reason not in TERMINATION_REASONS:
             raise ScenarioError("termination.reason", _unknown(self.termination.reason))
         if self.termination.contract_type == "PKWT" and self.termination.contract_end_date is None:
@@ -108,6 +123,12 @@ class Scenario:
     @property
     def effective_decision_date(self) -> date:
         return self.decision_date if self.decision_date is not None else self.claim_date
+
+
+# The contributions tuple parse_scenario built and checked most recently. A Scenario holding
+# that very object skips the repeated duplicate/negative check; any other tuple is checked.
+# (Identity, not equality: another thread can only replace it, never make a check unsafe.)
+_checked_contributions: list[tuple[Contribution, ...] | None] = [None]
 
 
 # --------------------------------------------------------------------------------------------
@@ -155,7 +176,8 @@ class _Reader:
     """Walks one JSON object, remembering its path, and collects unknown keys."""
 
     def __init__(self, data: object, path: str, known: tuple[str, ...]) -> None:
-        if not isinstance(data, Mapping):
+        # ``type() is dict`` first: the ABC check of Mapping is slow and JSON gives dicts.
+        if type(data) is not dict and not isinstance(data, Mapping):
             raise ScenarioError(path or ROOT_FIELD, f"harus objek JSON, bukan {_type_name(data)}")
         self.data = data
         self.path = path
@@ -251,23 +273,74 @@ def _parse_participant(value: object, path: str, ignored: list[str]) -> Particip
     return ParticipantInfo(citizen=citizen, registered_on=registered_on, birth_date=birth_date)
 
 
+# Well-formed contribution periods within the accepted years, by their text. Periods are
+# immutable and at most (MAX_YEAR - MIN_YEAR + 1) x 12 texts qualify.
+_CONTRACT_PERIODS: dict[str, Period] = {}
+
+
+def _contract_period(text: str) -> Period | None:
+    """A well-formed contribution period within the accepted years, or None (slow path)."""
+    found = _CONTRACT_PERIODS.get(text)
+    if found is not None:
+        return found
+    try:
+        period = Period.parse(text)
+    except ValueError:
+        return None
+    if not MIN_YEAR <= period.year <= MAX_YEAR:
+        return None
+    _CONTRACT_PERIODS[text] = period
+    return period
+
+
+_NEW_CONTRIBUTION: tuple[Callable[[type[Contribution]], Contribution], Any, Any] = (
+    object.__new__,
+    Contribution.__dict__["period"].__set__,
+    Contribution.__dict__["wage"].__set__,
+)
+
+
+def _parse_contribution_slowly(item: object, item_path: str, ignored: list[str]) -> Contribution:
+    reader = _Reader(item, item_path, ("period", "wage"))
+    ignored.extend(reader.ignored)
+    period = _expect_period(*reader.get("period", required=True))
+    wage = _expect_nonneg_int(*reader.get("wage", required=True), "upah")
+    return Contribution(period=period, wage=wage)
+
+
 def _parse_contributions(value: object, path: str, ignored: list[str]) -> tuple[Contribution, ...]:
     items = _expect_list(value, path)
     contributions: list[Contribution] = []
-    seen: dict[Period, int] = {}
+    append = contributions.append
+    periods = _CONTRACT_PERIODS
+    new, set_period, set_wage = _NEW_CONTRIBUTION
     for index, item in enumerate(items):
-        item_path = f"{path}[{index}]"
-        reader = _Reader(item, item_path, ("period", "wage"))
-        ignored.extend(reader.ignored)
-        period = _expect_period(*reader.get("period", required=True))
-        wage = _expect_nonneg_int(*reader.get("wage", required=True), "upah")
-        if period in seen:
-            raise ScenarioError(
-                f"{item_path}.period",
-                f"periode {period} ganda (sudah ada di {path}[{seen[period]}])",
-            )
-        seen[period] = index
-        contributions.append(Contribution(period=period, wage=wage))
+        # Fast path for the usual shape {"period": "YYYY-MM", "wage": n} (attribute tests, no
+        # calls); anything else goes through the reader, which reports the exact problem.
+        if isinstance(item, dict) and len(item) == 2 and "period" in item and "wage" in item:
+            text = item["period"]
+            wage = item["wage"]
+            if wage.__class__ is int and wage >= 0 and text.__class__ is str:
+                period = periods.get(text) or _contract_period(text)
+                if period is not None:
+                    # Contribution(period, wage) without the frozen-dataclass __init__ overhead:
+                    # the slot descriptors set the two (already validated) fields directly.
+                    contribution = new(Contribution)
+                    set_period(contribution, period)
+                    set_wage(contribution, wage)
+                    append(contribution)
+                    continue
+        append(_parse_contribution_slowly(item, f"{path}[{index}]", ignored))
+    if len({contribution.period.ordinal for contribution in contributions}) != len(contributions):
+        seen: dict[int, int] = {}
+        for index, contribution in enumerate(contributions):
+            ordinal = contribution.period.ordinal
+            if ordinal in seen:
+                raise ScenarioError(
+                    f"{path}[{index}].period",
+                    f"periode {contribution.period} ganda (sudah ada di {path}[{seen[ordinal]}])",
+                )
+            seen[ordinal] = index
     return tuple(contributions)
 
 
@@ -356,6 +429,7 @@ def parse_scenario(data: object) -> Scenario:
         else _parse_employer(employer_raw, path, ignored)
     )
 
+    _checked_contributions[0] = contributions
     return Scenario(
         contributions=contributions,
         termination=Termination(

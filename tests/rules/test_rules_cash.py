@@ -103,14 +103,14 @@ def test_instalment_due_on_v2_start_day_is_v2():
 
 
 def test_filed_before_v2_but_declared_eligible_after_is_all_v2():
-    """Permenaker 2/2025 Pasal II(4): eligibility under V1 (claim date), payment all V2."""
+    """Permenaker 2/2025 Pasal II(4), D5 and D6: judged and paid entirely under PP 6/2025."""
     decision = decide(
         contributions=months("2025-01", 24, 4_000_000),
         termination={"date": "2025-01-15", "reason": "efficiency"},
         claim_date="2025-02-03",
         decision_date="2025-02-07",
     )
-    assert decision.rule_version == "PP37-2021"
+    assert decision.rule_version == "PP6-2025"
     assert [i.rule_version for i in decision.cash_schedule] == ["PP6-2025"] * 6
     assert decision.cash_total == 14_400_000
 

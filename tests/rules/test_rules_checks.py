@@ -21,7 +21,7 @@ def test_baseline_scenario_is_eligible_with_checks_in_stable_order():
     decision = decide()
     assert decision.eligible
     assert tuple(c.code for c in decision.checks) == CHECK_CODES
-    assert CHECK_CODES[:8] == (
+    assert CHECK_CODES == (
         "citizenship",
         "age_at_registration",
         "program_enrollment",
@@ -38,10 +38,15 @@ def test_messages_are_indonesian_and_cite_the_article():
     decision = decide()
     contribution = decision.check("contribution_months")
     assert contribution.message.startswith("24 bulan iuran dalam 24 bulan terakhir")
+    assert "(Maret 2023 s.d. Februari 2025)" in contribution.message
     assert contribution.source == "PP 37/2021 Pasal 19(3)"
     assert "Pasal 19(3)" in contribution.message
     assert contribution.message_en.startswith("24 paid months")
-    assert "Pasal 40" in decision.check("claim_deadline").message
+    assert "(March 2023 to February 2025)" in contribution.message_en
+    deadline = decision.check("claim_deadline").message
+    assert "Pasal 40" in deadline
+    assert "10 Maret 2025" in deadline
+    assert "28 Agustus 2025" in deadline
 
 
 # --- claim deadline (Pasal 40; D4, D5) ------------------------------------------------------
@@ -87,19 +92,26 @@ def test_claim_before_phk_fails_deadline_check():
     assert "sebelum tanggal PHK" in result.message
 
 
-def test_claim_date_picks_the_version_d5():
-    """PHK 31 Oct 2024 (V1). Claimed 6 Feb 2025: V1, 3 months, late. Claimed 7 Feb: V2, on time."""
+def test_a_v1_deadline_that_ran_out_before_v2_stays_lost_d14():
+    """PHK 31 Oct 2024 (V1): its 3 months ended 31 Jan 2025, before 7 Feb 2025.
+
+    Claimed 6 Feb 2025 (V1) or 7 Feb 2025 (V2): late either way; V2's 6 months do not revive it.
+    Before D14 the 7 Feb claim was judged on V2's window and passed.
+    """
     phk = date(2024, 10, 31)
     late_v1 = decide(claim_after(phk, date(2025, 2, 6)))
     assert late_v1.rule_version == "PP37-2021"
     assert check(late_v1, "claim_deadline") == (False, date(2025, 2, 6), date(2025, 1, 31))
 
-    in_time_v2 = decide(claim_after(phk, date(2025, 2, 7)))
-    assert in_time_v2.rule_version == "PP6-2025"
-    assert check(in_time_v2, "claim_deadline") == (True, date(2025, 2, 7), date(2025, 4, 30))
-    assert in_time_v2.eligible
-    assert [w.code for w in in_time_v2.warnings] == ["version_changed_since_phk"]
-    assert "2025-01-31" in in_time_v2.warnings[0].message
+    late_v2 = decide(claim_after(phk, date(2025, 2, 7)))
+    assert late_v2.rule_version == "PP6-2025"
+    assert check(late_v2, "claim_deadline") == (False, date(2025, 2, 7), date(2025, 1, 31))
+    assert late_v2.check("claim_deadline").source == "PP 37/2021 Pasal 40"
+    assert late_v2.claim_deadline_rule_version == "PP37-2021"
+    assert not late_v2.eligible
+    assert [w.code for w in late_v2.warnings] == ["version_changed_since_phk"]
+    assert "31 Januari 2025" in late_v2.check("claim_deadline").message
+    assert "tidak hidup kembali" in late_v2.check("claim_deadline").message
 
 
 def test_version_boundary_on_claim_date():
@@ -139,45 +151,69 @@ def test_phk_month_counts_when_paid():
     assert check(decision, "contribution_months") == (True, 12, 12)
 
 
+def v1_claim(contributions: list[dict], **overrides) -> dict:
+    """A PP 37/2021 claim: PHK 28 Feb 2023, claimed and decided in March 2023."""
+    return scenario_data(
+        contributions=contributions,
+        termination={"date": "2023-02-28", "reason": "efficiency"},
+        claim_date="2023-03-10",
+        decision_date="2023-03-12",
+        **overrides,
+    )
+
+
 @pytest.mark.parametrize(("run", "passed"), [(5, False), (6, True)])
-def test_consecutive_months_ending_in_phk_month(run, passed):
+def test_consecutive_months_ending_in_phk_month_v1(run, passed):
     # 12 paid months in the window, the last `run` of them consecutive up to the PHK month.
-    contributions = [*months("2023-12", 12 - run), *months("2025-02", run)]
-    decision = decide(contributions=contributions)
+    contributions = [*months("2021-12", 12 - run), *months("2023-02", run)]
+    decision = decide(v1_claim(contributions))
+    assert decision.rule_version == "PP37-2021"
     assert check(decision, "contribution_months")[:2] == (True, 12)
     assert check(decision, "consecutive_months") == (passed, run, 6)
     assert decision.eligible is passed
 
 
 @pytest.mark.parametrize(("run", "passed"), [(5, False), (6, True)])
-def test_consecutive_run_may_end_the_month_before_phk(run, passed):
-    contributions = [*months("2023-12", 12 - run), *months("2025-01", run)]
-    decision = decide(contributions=contributions)
+def test_consecutive_run_may_end_the_month_before_phk_v1(run, passed):
+    contributions = [*months("2021-12", 12 - run), *months("2023-01", run)]
+    decision = decide(v1_claim(contributions))
     assert check(decision, "consecutive_months") == (passed, run, 6)
 
 
 def test_consecutive_run_ending_two_months_before_phk_fails_d2():
-    contributions = months("2024-12", 20)  # nothing paid for Jan or Feb 2025
-    decision = decide(contributions=contributions)
+    contributions = months("2022-12", 20)  # nothing paid for Jan or Feb 2023
+    decision = decide(v1_claim(contributions))
     assert check(decision, "contribution_months")[:2] == (True, 20)
     assert check(decision, "consecutive_months") == (False, 0, 6)
     assert not decision.eligible
 
 
-def test_gap_breaks_the_consecutive_run():
-    contributions = [*months("2024-10", 10), *months("2025-02", 3)]  # gap in Nov 2024
-    assert check(decide(contributions=contributions), "consecutive_months")[:2] == (False, 3)
+def test_gap_breaks_the_consecutive_run_v1():
+    contributions = [*months("2022-10", 10), *months("2023-02", 3)]  # gap in Nov 2022
+    assert check(decide(v1_claim(contributions)), "consecutive_months")[:2] == (False, 3)
 
 
-def test_v2_keeps_v1_contribution_parameters_unverified_d1():
+def test_v2_asks_no_consecutive_run_d1():
+    """The same gappy history under PP 6/2025: listed, passed, required 0, said in words."""
+    decision = decide(contributions=[*months("2024-10", 10), *months("2025-02", 2)])
+    assert decision.rule_version == "PP6-2025"
+    result = decision.check("consecutive_months")
+    assert (result.passed, result.value, result.required) == (True, 2, 0)
+    assert result.verified is False
+    assert result.message.startswith("PP 6/2025 tidak lagi mensyaratkan iuran")
+    assert result.message_en.startswith("PP 6/2025 no longer requires consecutive months")
+    assert decision.eligible
+
+
+def test_v2_contribution_parameters_are_unverified_d1():
     decision = decide()
     assert decision.rule_version == "PP6-2025"
-    for code in ("contribution_months", "consecutive_months"):
-        result = decision.check(code)
-        assert result.verified is False
-        assert result.required == (12 if code == "contribution_months" else 6)
+    assert decision.check("contribution_months").verified is False
+    assert decision.check("contribution_months").required == 12
+    assert decision.check("consecutive_months").required == 0
     v1 = decide(claim_after(date(2023, 5, 10), date(2023, 5, 20)))
     assert v1.check("contribution_months").verified is True
+    assert v1.check("consecutive_months").verified is True
 
 
 # --- termination reason (Pasal 20; D11) -----------------------------------------------------
@@ -209,6 +245,9 @@ def test_resignation_for_employer_fault_counts_as_phk_but_unverified_d11():
     assert result.passed
     assert result.verified is False
     assert "D11" in result.source
+    assert "D11" not in result.message
+    assert "resign_employer_fault" not in result.message
+    assert "mengundurkan diri karena pelanggaran pengusaha" in result.message
 
 
 def test_contract_expired_is_not_a_phk():
@@ -230,8 +269,12 @@ def test_pkwt_phk_must_be_before_contract_end_date(phk, passed, reason):
         contributions=months("2025-03", 25),
         termination={"date": phk, "reason": reason},
     )
-    assert decision.check("termination_reason").passed is passed
+    result = decision.check("termination_reason")
+    assert result.passed is passed
     assert decision.eligible is passed
+    assert "PP 37/2021 Pasal 20(2)" in result.source
+    assert "pkwt_requires_phk_before_end_date" in result.params
+    assert "28 Februari 2025" in result.message
 
 
 def test_contract_early_end_requires_a_pkwt():
@@ -240,6 +283,7 @@ def test_contract_early_end_requires_a_pkwt():
         termination={"date": "2025-02-28", "reason": "contract_early_end"},
     )
     assert not decision.check("termination_reason").passed
+    assert decision.check("termination_reason").source == "PP 37/2021 Pasal 20(2)"
 
 
 # --- participation (Pasal 4) ----------------------------------------------------------------
@@ -326,27 +370,43 @@ def _repeat(prior: list[str], paid_since: int) -> dict:
     )
 
 
+def _since(decision) -> tuple[bool, int | None, int]:
+    result = decision.check("prior_claims")
+    return (
+        result.passed,
+        result.detail("paid_months_since_previous"),
+        result.detail("min_paid_months_since"),
+    )
+
+
 def test_second_claim_needs_60_paid_months_since_previous_phk():
+    """D10's spacing failure is reported under the prior_claims code (no code of its own)."""
     ok = decide(_repeat(["2020-02-15"], 60))  # 2020-03..2025-02
-    assert check(ok, "months_since_prior_claim") == (True, 60, 60)
+    assert _since(ok) == (True, 60, 60)
+    assert check(ok, "prior_claims") == (True, 1, 2)
     assert ok.eligible
     short = decide(_repeat(["2020-02-15"], 59))
-    assert check(short, "months_since_prior_claim") == (False, 59, 60)
+    assert _since(short) == (False, 59, 60)
+    assert check(short, "prior_claims") == (False, 1, 2)
     assert not short.eligible
+    assert [c.code for c in short.checks if not c.passed] == ["prior_claims"]
+    assert "15 Februari 2020" in short.check("prior_claims").message
+    assert "months_since_prior_claim" not in [c.code for c in short.checks]
 
 
 def test_months_of_previous_phk_month_do_not_count():
     # Paid 2020-02..2025-02 (61 months) but 2020-02 is the previous PHK month: 60 count.
     ok = decide(_repeat(["2020-02-15"], 61))
-    assert check(ok, "months_since_prior_claim")[:2] == (True, 60)
+    assert _since(ok)[:2] == (True, 60)
     late = decide(_repeat(["2020-03-01"], 61))
-    assert check(late, "months_since_prior_claim")[:2] == (False, 59)
+    assert _since(late)[:2] == (False, 59)
 
 
 def test_latest_prior_claim_counts():
     decision = decide(_repeat(["2010-01-01", "2020-02-15"], 60))
     assert check(decision, "prior_claims") == (True, 2, 2)
-    assert check(decision, "months_since_prior_claim")[:2] == (True, 60)
+    assert _since(decision)[:2] == (True, 60)
+    assert decision.check("prior_claims").detail("previous_termination_date") == date(2020, 2, 15)
     assert decision.eligible
 
 
@@ -355,12 +415,13 @@ def test_at_most_three_claims():
     assert check(decision, "prior_claims") == (False, 3, 2)
     assert not decision.eligible
     assert decision.check("prior_claims").verified is False
+    assert "D10" not in decision.check("prior_claims").message
 
 
 def test_first_claim_has_no_repeat_condition():
     decision = decide()
     assert check(decision, "prior_claims") == (True, 0, 2)
-    assert check(decision, "months_since_prior_claim") == (True, None, 60)
+    assert _since(decision) == (True, None, 60)
 
 
 # --- employer arrears: payer, never a refusal (Pasal 39, 39A; D13) ---------------------------
@@ -400,11 +461,11 @@ def test_arrears_set_the_payer_but_never_refuse(arrears, bankrupt, claim, payer)
 
 
 def test_payer_follows_version_on_decision_date():
-    """Claimed under V1, declared eligible under V2 (Pasal II(4)): Pasal 39A applies."""
+    """Claimed under V1, declared eligible under V2 (Pasal II(4), D5): Pasal 39A applies."""
     data = claim_after(date(2025, 1, 15), date(2025, 2, 3), decision_date="2025-02-10")
     data["employer"] = {"arrears_months": 5, "bankrupt_or_closed": True}
     decision = decide(data)
-    assert decision.rule_version == "PP37-2021"
+    assert decision.rule_version == "PP6-2025"
     assert decision.payer_rule_version == "PP6-2025"
     assert decision.payer == "bpjs"
 

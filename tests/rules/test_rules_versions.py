@@ -70,10 +70,15 @@ def test_key_parameters_per_version():
     assert v2.value("contribution_rate_percent") == Decimal("0.36")
     assert v1.value("required_enrollments")["large"] == ("JKK", "JHT", "JP", "JKM", "JKN")
     assert v1.value("required_enrollments")["micro"] == ("JKK", "JHT", "JKM", "JKN")
-    for name in ("min_paid_months", "window_months", "min_consecutive_months"):
+    for name in ("min_paid_months", "window_months"):
         assert v1.value(name) == v2.value(name)
+    assert v1.value("min_consecutive_months") == 6  # D2
+    assert v2.value("min_consecutive_months") == 0  # D1: no consecutive run under PP 6/2025
+    for name in ("min_paid_months", "window_months", "min_consecutive_months"):
         assert v1.param(name).verified is True
         assert v2.param(name).verified is False  # D1
+    assert v1.source("pkwt_requires_phk_before_end_date") == "PP 37/2021 Pasal 20(2)"
+    assert v2.source("pkwt_requires_phk_before_end_date") == "PP 37/2021 Pasal 20(2)"
     for name in ("max_claims", "min_paid_months_between_claims"):
         assert v2.param(name).verified is False  # D10
     assert v1.value("max_claims") == 3

@@ -6,6 +6,10 @@
 Writes one JSON object to standard output. Exit 0 for any well-formed scenario, eligible or not;
 exit 2 for a malformed one, with ``{"error": {"field": ..., "message": ...}}`` on standard output
 and the same message on standard error. Never a traceback, never the database.
+
+The ``message`` fields are Indonesian (``--language en`` gives English ones); ``message_en``
+fields are always English. ``--version-table`` also lists the dated parameters that do not
+follow the rule versions (``dated_params``: the training cost cap, ruling D15).
 """
 
 from __future__ import annotations
@@ -15,13 +19,21 @@ import sys
 from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import translation
 
-from claims.rules import ScenarioError, evaluate, parse_scenario, version_table
+from claims.rules import (
+    ScenarioError,
+    dated_param_table,
+    evaluate,
+    parse_scenario,
+    version_table,
+)
 from claims.rules.scenario import ROOT_FIELD
 
 EXIT_MALFORMED = 2
 EXIT_INTERNAL = 1
 STDIN = "-"
+LANGUAGES = ("id", "en")
 
 
 class _DuplicateKeyError(ValueError):
@@ -88,15 +100,26 @@ class Command(BaseCommand):
             action="store_true",
             help="Tampilkan versi aturan JKP dan semua parameternya.",
         )
+        parser.add_argument(
+            "--language",
+            choices=LANGUAGES,
+            default="id",
+            help="Bahasa kolom 'message' (bawaan: id). 'message_en' selalu bahasa Inggris.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # The sentences are rendered in one language, whatever the caller's active one.
+        with translation.override(options.get("language") or "id"):
+            self._handle(options)
+
+    def _handle(self, options: dict[str, Any]) -> None:
         try:
             if options["version_table"]:
                 if options["scenario"]:
                     raise ScenarioError(
                         ROOT_FIELD, "--version-table tidak dipakai bersama berkas skenario"
                     )
-                self._emit({"versions": version_table()})
+                self._emit({"versions": version_table(), "dated_params": dated_param_table()})
                 return
             if not options["scenario"]:
                 raise ScenarioError(
@@ -104,14 +127,14 @@ class Command(BaseCommand):
                     "sebutkan berkas skenario JSON, '-' untuk stdin, atau --version-table",
                 )
             data = decode_scenario_json(self._read(options["scenario"]))
-            decision = evaluate(parse_scenario(data))
+            result = evaluate(parse_scenario(data)).to_dict()
         except ScenarioError as exc:
             self._fail(exc.field, exc.message, EXIT_MALFORMED)
         except Exception as exc:  # the contract forbids tracebacks, even for our own bugs
             self._fail(
                 ROOT_FIELD, f"kesalahan internal: {type(exc).__name__}: {exc}", EXIT_INTERNAL
             )
-        self._emit(decision.to_dict())
+        self._emit(result)
 
     def _read(self, source: str) -> str:
         try:
