@@ -28,10 +28,17 @@ from django.db import transaction
 from django.db.models import DateField, Exists, OuterRef
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from claims.models import CashInstalment, Claim, ClaimState, InstalmentStatus
-from claims.rules import add_months
+from claims.rules import (
+    MonthlyCashConditions,
+    add_months,
+    monthly_cash_conditions,
+    version_by_code,
+    version_on,
+)
 from claims.services import complete_benefit, stop_benefit
 from claims.vocabulary import StopReason
 from claims.workflow import record_event
@@ -41,10 +48,6 @@ from training.models import JobSeekingActivity, TrainingAttendance
 if TYPE_CHECKING:
     from jkp_site.core.models import User
 
-CONDITION_SOURCE = "Permenaker 15/2021 Pasal 13 jo. Permenaker 2/2025"
-MIN_APPLICATIONS = 5
-MIN_INTERVIEWS = 1
-MIN_ATTENDANCE_PERCENT = 80
 APPLICATION_GRACE_DAYS = 5
 LAST_MONTH = 6
 
@@ -111,8 +114,23 @@ class MonthOutcome:
     figures: dict = field(default_factory=dict)
 
 
-def judge_month(month: int, facts: MonthFacts) -> MonthOutcome:
-    """Pure: whether ``facts`` meet the condition of instalment ``month``, and why."""
+def conditions_for(rule_version: str) -> MonthlyCashConditions:
+    """The monthly cash conditions of the version that priced the instalment (D6)."""
+    try:
+        return monthly_cash_conditions(version_by_code(rule_version))
+    except KeyError:
+        return monthly_cash_conditions(version_on(timezone.localdate()))
+
+
+def judge_month(month: int, facts: MonthFacts, conditions: MonthlyCashConditions) -> MonthOutcome:
+    """Pure: whether ``facts`` meet the condition of instalment ``month``, and why.
+
+    The thresholds are the rule version's parameters (``claims.rules``, Permenaker 15/2021
+    Pasal 13 as amended by Permenaker 2/2025): month 1 after the self-assessment (ayat 2);
+    months 2-6 after enough applications or interviews in the month, or enough training
+    attendance in the month before (ayat 3); month 6 also after the employment-status form.
+    """
+    source = conditions.source
     figures = {
         "applications": facts.applications,
         "interviews": facts.interviews,
@@ -123,24 +141,27 @@ def judge_month(month: int, facts: MonthFacts) -> MonthOutcome:
         "employment_status_on": facts.employment_status_on.isoformat()
         if facts.employment_status_on
         else None,
-        "source": CONDITION_SOURCE,
+        "source": source,
     }
     if month == 1:
         if facts.self_assessment_on is None:
             return MonthOutcome(
                 False,
                 gettext("No self-assessment in the first month (%(src)s ayat 2).")
-                % {"src": CONDITION_SOURCE},
+                % {"src": source},
                 figures,
             )
         return MonthOutcome(
             True,
             gettext("Self-assessment done on %(day)s (%(src)s ayat 2).")
-            % {"day": facts.self_assessment_on.isoformat(), "src": CONDITION_SOURCE},
+            % {"day": date_format(facts.self_assessment_on, "j F Y"), "src": source},
             figures,
         )
-    job_seeking = facts.applications >= MIN_APPLICATIONS or facts.interviews >= MIN_INTERVIEWS
-    training = (facts.attendance_percent or 0) >= MIN_ATTENDANCE_PERCENT
+    job_seeking = (
+        facts.applications >= conditions.min_job_applications
+        or facts.interviews >= conditions.min_tests_or_interviews
+    )
+    training = (facts.attendance_percent or 0) >= conditions.min_training_attendance_percent
     activity = gettext(
         "%(apps)s job applications, %(interviews)s tests/interviews, training attendance "
         "%(att)s in the previous month"
@@ -153,23 +174,33 @@ def judge_month(month: int, facts: MonthFacts) -> MonthOutcome:
         return MonthOutcome(
             False,
             gettext(
-                "Condition not met: %(activity)s; needs 5 applications, 1 test/interview or 80%% "
-                "training attendance (%(src)s ayat 3)."
+                "Condition not met: %(activity)s; needs %(apps)s applications, %(interviews)s "
+                "test/interview or %(att)s%% training attendance (%(src)s ayat 3)."
             )
-            % {"activity": activity, "src": CONDITION_SOURCE},
+            % {
+                "activity": activity,
+                "apps": conditions.min_job_applications,
+                "interviews": conditions.min_tests_or_interviews,
+                "att": conditions.min_training_attendance_percent,
+                "src": source,
+            },
             figures,
         )
-    if month == LAST_MONTH and facts.employment_status_on is None:
+    if (
+        month == LAST_MONTH
+        and conditions.month6_employment_status_form_required
+        and facts.employment_status_on is None
+    ):
         return MonthOutcome(
             False,
             gettext("Employment-status form not filled in for month 6 (%(src)s ayat 4).")
-            % {"src": CONDITION_SOURCE},
+            % {"src": source},
             figures,
         )
     return MonthOutcome(
         True,
         gettext("Condition met: %(activity)s (%(src)s ayat 3).")
-        % {"activity": activity, "src": CONDITION_SOURCE},
+        % {"activity": activity, "src": source},
         figures,
     )
 
@@ -177,7 +208,10 @@ def judge_month(month: int, facts: MonthFacts) -> MonthOutcome:
 def _anchor(claim: Claim) -> dt.date:
     """Due date of month 1: the decision date (D7), or month 1's stored due date."""
     first = claim.instalments.filter(month=1).values_list("due_date", flat=True).first()
-    return first or claim.decision_date
+    anchor = first or claim.decision_date
+    if anchor is None:
+        raise ValueError(f"Claim {claim.pk} has neither a decision date nor a month-1 instalment.")
+    return anchor
 
 
 def facts_for(*, claim: Claim, window: MonthWindow) -> MonthFacts:
@@ -256,7 +290,11 @@ def evaluate_instalment(
     window = month_window(month=instalment.month, anchor=_anchor(claim))
     if on < window.judged_from:
         return instalment
-    outcome = judge_month(instalment.month, facts_for(claim=claim, window=window))
+    outcome = judge_month(
+        instalment.month,
+        facts_for(claim=claim, window=window),
+        conditions_for(instalment.rule_version),
+    )
     if not outcome.met and on < window.closes_on:
         return instalment
     new_status = InstalmentStatus.PAYABLE if outcome.met else InstalmentStatus.NOT_PAID
@@ -355,6 +393,8 @@ def stop_on_reemployment(*, participant_ids) -> list[Claim]:
             .order_by("period")
             .first()
         )
+        if found is None:  # the Exists() above found this month; it cannot have gone since
+            continue
         note = gettext(
             "Contribution for %(period)s paid by %(employer)s (PP 37/2021 Pasal 40)."
         ) % {

@@ -17,8 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from claims.models import ClaimState
-from claims.rules import NoRuleVersionError, version_on
-from claims.rules import claim_deadline as engine_claim_deadline
+from claims.rules import NoRuleVersionError, claim_deadline_for
 
 S = ClaimState
 
@@ -101,10 +100,10 @@ def overdue_q(today: dt.date | None = None) -> Q:
 
 
 def claim_deadline(phk_date: dt.date, on: dt.date | None = None) -> dt.date | None:
-    """The last day a claim may be filed for this PHK, by the engine's rule version on ``on``
-    (the claim date; today for a claim not yet filed). D4 and D5 of jkp-rules.md."""
+    """The last day a claim may be filed for this PHK, as the engine reads it on ``on`` (the
+    claim date; today for a claim not yet filed): D4 counting, D14 across the transition (a
+    right lost under V1's three months stays lost)."""
     try:
-        version = version_on(on or timezone.localdate())
+        return claim_deadline_for(phk_date, on or timezone.localdate()).last_day
     except NoRuleVersionError:
         return None
-    return engine_claim_deadline(phk_date, version)

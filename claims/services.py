@@ -513,6 +513,7 @@ def run_eligibility(
         )
     inputs = build_scenario(claim, on=on or timezone.localdate())
     decision = _evaluate(inputs)
+    stored = decision.to_dict(language="id")
     result = EligibilityResult.objects.create(
         claim=claim,
         rule_version=decision.rule_version,
@@ -521,7 +522,8 @@ def run_eligibility(
         cash_total=decision.cash_total,
         payer=decision.payer,
         inputs=inputs,
-        result=decision.to_dict(),
+        # Frozen as the officer saw it, in both languages (message, message_en).
+        result=stored,
         run_by=acting_user,
     )
     EligibilityCheck.objects.bulk_create(
@@ -533,7 +535,7 @@ def run_eligibility(
             value=_cell(check.value),
             required=_cell(check.required),
             source=check.source[:120],
-            message=check.message,
+            message=stored["checks"][position]["message"],
         )
         for position, check in enumerate(decision.checks)
     )

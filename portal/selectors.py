@@ -26,7 +26,14 @@ from claims.models import (
     Termination,
 )
 from claims.notifications import WorkerMessage, message_for, reason_words
-from claims.rules import Instalment, ScenarioError, evaluate, parse_scenario
+from benefits.conditions import conditions_for
+from claims.rules import (
+    Instalment,
+    MonthlyCashConditions,
+    ScenarioError,
+    evaluate,
+    parse_scenario,
+)
 from claims.services import build_scenario
 from jkp_site.core.models import User
 from jkp_site.core.money import format_rupiah
@@ -125,7 +132,6 @@ CHECK_TITLES = {
     "contribution_months": gettext_lazy("Months of contributions paid"),
     "consecutive_months": gettext_lazy("Months paid in a row before the PHK"),
     "prior_claims": gettext_lazy("Earlier JKP claims"),
-    "months_since_prior_claim": gettext_lazy("Contributions since your last claim"),
 }
 
 
@@ -406,6 +412,7 @@ class Benefit:
     referrals: list[TrainingReferral]
     employment_status_done: bool
     running: bool
+    conditions: MonthlyCashConditions
 
 
 def benefit_of(claim: Claim) -> Benefit | None:
@@ -429,4 +436,5 @@ def benefit_of(claim: Claim) -> Benefit | None:
         ),
         employment_status_done=any(a.kind == kinds.EMPLOYMENT_STATUS for a in activities),
         running=claim.state in Claim.State.RUNNING,
+        conditions=conditions_for(claim.rule_version),
     )

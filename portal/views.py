@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from benefits import services as benefit_services
+from benefits.conditions import conditions_for
 from claims import notifications as wording
 from claims import services as claim_services
 from claims import workflow
@@ -29,6 +30,7 @@ from claims.rules import NoRuleVersionError, ScenarioError
 from claims.vocabulary import WithdrawReason
 from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.http import AuthenticatedHttpRequest
+from jkp_site.core.net import client_ip
 from portal import selectors, services
 from portal.forms import (
     ActivationForm,
@@ -61,16 +63,6 @@ def worker_required(view):
         return view(request, participant, *args, **kwargs)
 
     return wrapper
-
-
-def client_address(request: HttpRequest) -> str:
-    """The address activation attempts are counted against.
-
-    REMOTE_ADDR is what the proxy in front of gunicorn connects from; behind a load balancer
-    the balancer must pass the client in X-Forwarded-For and gunicorn's --forwarded-allow-ips
-    decides whether it is trusted (it rewrites REMOTE_ADDR), so nothing here trusts headers.
-    """
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 class PortalLoginView(auth_views.LoginView):
@@ -121,7 +113,7 @@ def activate(request: HttpRequest) -> HttpResponse:
                 kpj_number=data["kpj_number"],
                 birth_date=data["birth_date"],
                 password=data["password1"],
-                ip_address=client_address(request),
+                ip_address=client_ip(request),
             )
         except services.ActivationThrottledError as exc:
             _apply_errors(form, exc)
@@ -535,7 +527,11 @@ def report_activity(request: AuthenticatedHttpRequest, participant, pk: int) -> 
         else:
             messages.success(request, _("Thank you: your activity is recorded."))
             return redirect("portal:claim", pk=claim.pk)
-    return render(request, "portal/activity_form.html", {"claim": claim, "form": form})
+    return render(
+        request,
+        "portal/activity_form.html",
+        {"claim": claim, "form": form, "conditions": conditions_for(claim.rule_version)},
+    )
 
 
 @worker_required

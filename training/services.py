@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from claims.models import Claim, ClaimState
-from claims.rules import NoRuleVersionError, version_by_code, version_on
+from claims.rules import NoRuleVersionError, training_cost_cap_on
 from claims.services import activate_benefit, stop_benefit
 from claims.vocabulary import StopReason
 from claims.workflow import in_claim_branch, is_owner, record_event
@@ -234,19 +234,10 @@ def report_reemployment(
 
 
 def training_cost_cap(*, on: dt.date) -> tuple[int, str]:
-    """The per-participant training cost cap in force on ``on`` and its source (PMK)."""
-    version = version_on(on)
-    return version.value("training_cost_cap"), version.source("training_cost_cap")
-
-
-def _claim_cost_cap(claim: Claim) -> tuple[int, str]:
-    try:
-        version = version_by_code(claim.rule_version) if claim.rule_version else None
-    except KeyError:
-        version = None
-    if version is None:
-        version = version_on(claim.decision_date or timezone.localdate())
-    return version.value("training_cost_cap"), version.source("training_cost_cap")
+    """The per-participant training cost cap in force on ``on`` and its source: its own dated
+    parameter (D15: PMK 26/2025 from 14 April 2025), not the PP version of the claim."""
+    cap = training_cost_cap_on(on)
+    return cap.amount, cap.source
 
 
 def _check_cost(cost: int, cap: int, source: str) -> None:
@@ -302,7 +293,7 @@ def create_training_program(
         raise ApplicationError(gettext("Give the duration in hours."), field="duration_hours")
     try:
         cap, source = training_cost_cap(on=start_date or timezone.localdate())
-    except NoRuleVersionError as exc:
+    except (NoRuleVersionError, LookupError) as exc:
         raise ApplicationError(str(exc), field="start_date") from exc
     _check_cost(cost, cap, source)
     return TrainingProgram.objects.create(
@@ -318,11 +309,11 @@ def create_training_program(
 
 @transaction.atomic
 def refer_to_training(*, claim_id: int, program_id: int, acting_user: User) -> TrainingReferral:
-    """Refer a beneficiary to a programme (one live referral per claim; cost within the cap of
-    the claim's rule version)."""
+    """Refer a beneficiary to a programme (one live referral per claim; cost within the cap in
+    force on the day of the referral, D15)."""
     claim = _running_claim(claim_id, acting_user, TrainingPerm.REFER)
     program = TrainingProgram.objects.select_related("provider").get(pk=program_id)
-    cap, source = _claim_cost_cap(claim)
+    cap, source = training_cost_cap(on=timezone.localdate())
     _check_cost(program.cost, cap, source)
     try:
         with transaction.atomic():
@@ -352,7 +343,7 @@ def _lock_referral(referral_id: int, user: User) -> TrainingReferral:
     return referral
 
 
-_REFERRAL_MOVES = {
+_REFERRAL_MOVES: dict[str, tuple[str, ...]] = {
     TrainingReferral.State.ENROLLED: (
         TrainingReferral.State.REFERRED,
         TrainingReferral.State.ACCEPTED,
@@ -385,7 +376,7 @@ def enrol_in_training(
     referral = _lock_referral(referral_id, acting_user)
     _not_future(enrolled_on, "enrolled_on")
     _move(referral, TrainingReferral.State.ENROLLED)
-    cap, source = _claim_cost_cap(referral.claim)
+    cap, source = training_cost_cap(on=referral.created_at.date())
     _check_cost(referral.program.cost, cap, source)
     referral.enrolled_on = enrolled_on
     referral.cost = referral.program.cost

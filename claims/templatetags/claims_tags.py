@@ -3,6 +3,7 @@
 from django import template
 
 from claims.models import ClaimState
+from claims.rules import version_by_code
 from claims.vocabulary import action_label, reason_label
 
 register = template.Library()
@@ -11,6 +12,25 @@ register = template.Library()
 @register.filter
 def state_label(code: str) -> str:
     return str(ClaimState(code).label) if code in ClaimState.values else code
+
+
+@register.filter
+def rule_version_name(code: str) -> str:
+    """A rule version as people name it ("PP 6/2025"), not its code."""
+    try:
+        return version_by_code(code).name
+    except KeyError:
+        return code
+
+
+@register.filter
+def rule_version_note(code: str) -> str:
+    """What in this rule version is not yet confirmed against the official text, said once
+    (for staff; never shown to a worker)."""
+    try:
+        return str(version_by_code(code).unverified_note or "")
+    except KeyError:
+        return ""
 
 
 @register.filter(name="action_label")

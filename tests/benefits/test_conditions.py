@@ -12,11 +12,14 @@ from benefits.conditions import (
     month_window,
 )
 from claims.models import CaseEvent, ClaimState, InstalmentStatus
+from claims.rules import monthly_cash_conditions, version_by_code
 from tests.benefits.builders import benefit_claim, instalment
 from tests.factories import EmployerFactory
 from training.models import JobSeekingActivity, TrainingAttendance, TrainingReferral
 
 pytestmark = pytest.mark.django_db
+
+V2 = monthly_cash_conditions(version_by_code("PP6-2025"))
 
 DECIDED = dt.date(2025, 3, 10)  # instalments due 10 Mar, 10 Apr, 10 May, 10 Jun, 10 Jul, 10 Aug
 K = JobSeekingActivity.Kind
@@ -40,8 +43,8 @@ def claim(branch):
 
 
 def test_month_one_needs_the_self_assessment():
-    assert not judge_month(1, MonthFacts()).met
-    outcome = judge_month(1, MonthFacts(self_assessment_on=dt.date(2025, 3, 11)))
+    assert not judge_month(1, MonthFacts(), V2).met
+    outcome = judge_month(1, MonthFacts(self_assessment_on=dt.date(2025, 3, 11)), V2)
     assert outcome.met
     assert "Pasal 13" in outcome.reason
 
@@ -59,12 +62,14 @@ def test_month_one_needs_the_self_assessment():
 )
 def test_months_two_to_five_need_applications_interview_or_training(facts, met):
     for month in (2, 3, 4, 5):
-        assert judge_month(month, facts).met is met
+        assert judge_month(month, facts, V2).met is met
 
 
 def test_month_six_also_needs_the_employment_status_form():
-    assert not judge_month(6, MonthFacts(applications=5)).met
-    assert judge_month(6, MonthFacts(applications=5, employment_status_on=dt.date(2025, 8, 20))).met
+    assert not judge_month(6, MonthFacts(applications=5), V2).met
+    assert judge_month(
+        6, MonthFacts(applications=5, employment_status_on=dt.date(2025, 8, 20)), V2
+    ).met
 
 
 def test_windows_follow_the_due_dates():
@@ -165,3 +170,14 @@ def test_month_six_closes_at_the_end_of_the_benefit_period(branch):
     activity(claim, K.JOB_APPLICATION, dt.date(2025, 7, 20), n=5)
     assert judged(claim, 6, dt.date(2025, 9, 9)) == "scheduled"
     assert judged(claim, 6, dt.date(2025, 9, 10)) == "not_paid"
+
+
+def test_the_thresholds_are_the_rule_versions_parameters():
+    """Not literals in the benefit code: a version that asks more is judged by its own numbers."""
+    import dataclasses
+
+    stricter = dataclasses.replace(V2, min_job_applications=7)
+    assert judge_month(2, MonthFacts(applications=5), V2).met
+    outcome = judge_month(2, MonthFacts(applications=5), stricter)
+    assert not outcome.met
+    assert "7" in outcome.reason

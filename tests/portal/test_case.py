@@ -83,9 +83,9 @@ def test_a_rejection_on_the_rules_lists_the_failed_checks(
     worker_client, worker, officer, supervisor
 ):
     claim = submitted_claim(worker)
-    worker.contributions.filter(period__lt=claim.termination.phk_date.replace(day=1)).order_by(
-        "-period"
-    )[:1].get().delete()
+    # Eleven paid months in the 24 before the PHK: one short of PP 6/2025's twelve.
+    keep = worker.contributions.order_by("-period").values_list("pk", flat=True)[:11]
+    worker.contributions.exclude(pk__in=list(keep)).delete()
     verify_and_recommend(claim, officer, recommendation="reject", reason_code="not_eligible")
     claim_services.reject_claim(
         claim_id=claim.pk, acting_user=supervisor, reason_code="not_eligible"
@@ -93,7 +93,7 @@ def test_a_rejection_on_the_rules_lists_the_failed_checks(
 
     failed = page(worker_client, claim).context["rejection"].failed_checks
 
-    assert [check.code for check in failed] == ["consecutive_months"]
+    assert [check.code for check in failed] == ["contribution_months"]
     assert "Pasal 19" in failed[0].article
 
 

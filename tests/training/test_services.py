@@ -184,19 +184,32 @@ def test_referral_enrolment_attendance_and_completion(
     assert (done.state, done.certificate_number) == ("completed", "BNSP-123")
 
 
-def test_a_referral_above_the_claims_cap_is_refused(branch, provider, counsellor, officer):
-    old = benefit_claim(branch=branch, decision_date=dt.date(2024, 6, 3))  # PP 37/2021: Rp1m cap
-    program = services.create_training_program(
-        acting_user=counsellor,
-        provider_id=provider.pk,
-        title="Baru",
-        competency="X",
-        duration_hours=10,
-        cost=2_000_000,
-        start_date=dt.date(2025, 5, 1),
-    )
-    with pytest.raises(ApplicationError, match=r"1\.000\.000"):
-        services.refer_to_training(claim_id=old.pk, program_id=program.pk, acting_user=officer)
+def test_the_cost_cap_is_the_one_in_force_on_the_referral_day(
+    branch, provider, counsellor, officer
+):
+    """D15: Rp 1,000,000 for referrals before 14 April 2025, Rp 2,400,000 from that day
+    (PMK 26/2025), whatever rule version decided the claim."""
+    claim = benefit_claim(branch=branch, decision_date=dt.date(2025, 3, 3))
+    with time_machine.travel(dt.datetime(2025, 3, 20, 9, tzinfo=dt.UTC), tick=False):
+        program = services.create_training_program(
+            acting_user=counsellor,
+            provider_id=provider.pk,
+            title="Baru",
+            competency="X",
+            duration_hours=10,
+            cost=2_000_000,
+            start_date=dt.date(2025, 5, 1),
+        )
+    with (
+        time_machine.travel(dt.datetime(2025, 4, 13, 9, tzinfo=dt.UTC), tick=False),
+        pytest.raises(ApplicationError, match=r"1\.000\.000"),
+    ):
+        services.refer_to_training(claim_id=claim.pk, program_id=program.pk, acting_user=officer)
+    with time_machine.travel(dt.datetime(2025, 4, 14, 9, tzinfo=dt.UTC), tick=False):
+        referral = services.refer_to_training(
+            claim_id=claim.pk, program_id=program.pk, acting_user=officer
+        )
+    assert referral.program == program
 
 
 def test_attendance_is_a_percentage(active, program, counsellor, officer):
