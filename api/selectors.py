@@ -13,13 +13,18 @@ from django.utils.translation import gettext as _
 
 from api.models import IntegrationClient
 from claims.models import CaseEvent, CashInstalment, Claim, ClaimState, Termination
-from claims.rules import NoRuleVersionError, ScenarioError, evaluate, parse_scenario
+from claims.rules import (
+    NoRuleVersionError,
+    ScenarioError,
+    evaluate,
+    parse_scenario,
+    version_by_code,
+)
 from claims.services import build_scenario
 from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.scoping import branch_q
 from participants.models import ContributionMonth, Employer, Employment, Participant
 
-WINDOW_MONTHS = 24
 
 
 def claims_for_client(client: IntegrationClient) -> QuerySet[Claim]:
@@ -77,32 +82,55 @@ def changes_for_client(*, client: IntegrationClient, since: dt.datetime) -> Quer
 
 
 def contribution_summary(*, participant: Participant, reference: dt.date) -> dict:
-    """Paid months in the 24-month window ending with `reference`'s month, and the run of
-    consecutive months ending with the latest paid month (what an officer reads first)."""
-    window_end = reference.replace(day=1)
-    window_start = window_end - relativedelta(months=WINDOW_MONTHS - 1)
+    """The contribution figures the rules engine counts for a PHK in ``reference``'s month:
+    the paid months in its window (arrears the employer owes included, D13) and the run of
+    consecutive months it reads (D2), so the API never counts by a rule of its own. The latest
+    paid month comes from the history itself."""
     rows = list(
-        ContributionMonth.objects.filter(participant=participant, period__lte=window_end)
+        ContributionMonth.objects.filter(participant=participant, period__lte=reference)
         .order_by("-period")
-        .values_list("period", "wage", "employer__npp")[: WINDOW_MONTHS * 4]
+        .values_list("period", "wage", "employer__npp")[:1]
     )
-    in_window = sum(1 for period, _wage, _npp in rows if period >= window_start)
-    consecutive = 0
-    expected = rows[0][0] if rows else None
-    for period, _wage, _npp in rows:
-        if period != expected:
-            break
-        consecutive += 1
-        expected = period - relativedelta(months=1)
     latest = rows[0] if rows else None
+    checks = _engine_checks(participant=participant, reference=reference)
+    window_end = reference.replace(day=1)
+    window = checks["window_months"]
+    window_start = window_end - relativedelta(months=window - 1)
     return {
-        "months_paid_in_window": in_window,
+        "months_paid_in_window": checks["contribution_months"],
         "window_start": f"{window_start:%Y-%m}",
         "window_end": f"{window_end:%Y-%m}",
-        "consecutive_months": consecutive,
+        "consecutive_months": checks["consecutive_months"],
         "latest_period": f"{latest[0]:%Y-%m}" if latest else None,
         "latest_wage": latest[1] if latest else None,
         "latest_employer_npp": latest[2] if latest else None,
+    }
+
+
+def _engine_checks(*, participant: Participant, reference: dt.date) -> dict[str, int]:
+    """The engine's contribution figures for a hypothetical PHK on ``reference``."""
+    employer = _last_employer(participant)
+    if employer is None:
+        return {"contribution_months": 0, "consecutive_months": 0, "window_months": 24}
+    termination = Termination(
+        participant=participant,
+        employer=employer,
+        phk_date=reference,
+        reason="efficiency",
+        contract_type="PKWTT",
+    )
+    hypothetical = Claim(participant=participant, termination=termination, claim_date=reference)
+    try:
+        decision = evaluate(parse_scenario(build_scenario(hypothetical, on=reference)))
+    except (ScenarioError, NoRuleVersionError) as exc:
+        raise ApplicationError(
+            str(exc), code="invalid_scenario", field=getattr(exc, "field", None)
+        ) from None
+    values = {check.code: check.value for check in decision.checks}
+    return {
+        "contribution_months": int(values.get("contribution_months") or 0),
+        "consecutive_months": int(values.get("consecutive_months") or 0),
+        "window_months": int(version_by_code(decision.rule_version).value("window_months")),
     }
 
 
