@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from claims.filters import ClaimFilter
+from claims.rules import NoRuleVersionError, ScenarioError, evaluate, parse_scenario
 from claims.models import (
     BankAccountChange,
     CaseEvent,
@@ -22,6 +24,7 @@ from claims.models import (
     EligibilityResult,
     IdentityFlag,
 )
+from claims.services import build_scenario
 from jkp_site.core.permissions import ClaimPerm
 from jkp_site.core.scoping import branch_scope_q
 from participants.models import Participant
@@ -144,3 +147,30 @@ def officers_of_branch(claim: Claim) -> QuerySet:
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
+
+
+# States with a frozen eligibility result and no decision yet: a re-run is still possible.
+UNDECIDED_CHECKED = frozenset({"eligibility_checked", "awaiting_approval", "appealed"})
+
+
+def _verdict(result: dict[str, Any]) -> tuple[Any, ...]:
+    return (
+        result.get("eligible"),
+        result.get("rule_version"),
+        tuple((check.get("code"), check.get("passed")) for check in result.get("checks", [])),
+        result.get("cash_total"),
+    )
+
+
+def result_is_stale(claim: Claim, result: EligibilityResult | None) -> bool:
+    """Whether an undecided claim's frozen result would come out differently if the check ran
+    today: a ruling changed the engine, or an import changed the contribution history. Decided
+    claims are never re-judged here (reassessment is its own act)."""
+    if result is None or claim.state not in UNDECIDED_CHECKED:
+        return False
+    inputs = build_scenario(claim, on=timezone.localdate())
+    try:
+        fresh = evaluate(parse_scenario(inputs)).to_dict(language="id")
+    except (ScenarioError, NoRuleVersionError):
+        return True
+    return _verdict(fresh) != _verdict(result.result)
