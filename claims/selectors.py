@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from claims.filters import ClaimFilter
-from claims.rules import NoRuleVersionError, ScenarioError, evaluate, parse_scenario
 from claims.models import (
     BankAccountChange,
     CaseEvent,
@@ -24,6 +23,7 @@ from claims.models import (
     EligibilityResult,
     IdentityFlag,
 )
+from claims.rules import NoRuleVersionError, ScenarioError, evaluate, parse_scenario
 from claims.services import build_scenario
 from jkp_site.core.permissions import ClaimPerm
 from jkp_site.core.scoping import branch_scope_q
