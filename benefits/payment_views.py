@@ -6,7 +6,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +13,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from benefits import payments
-from benefits.tasks import run_payment_batch_task
 from claims import payment_details
 from claims.models import PaymentBatch
 from claims.selectors import get_claim_for_user
@@ -53,8 +51,7 @@ def batch_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @permission_required(RUN, raise_exception=True)
 def batch_run(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The head-office button: the same task the monthly schedule runs."""
-    user_id = request.user.pk
-    transaction.on_commit(lambda: run_payment_batch_task.delay(acting_user_id=user_id))
+    payments.request_payment_batch(acting_user=request.user)
     messages.success(
         request, _("The payment batch is being gathered; refresh in a moment to see it.")
     )

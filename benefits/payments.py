@@ -38,7 +38,9 @@ from claims.models import (
 )
 from claims.payment_details import raise_identity_flags, shared_account_claims
 from claims.workflow import record_event
-from jkp_site.core.exceptions import ApplicationError
+from jkp_site.core.exceptions import ApplicationError, PermissionDeniedError
+from jkp_site.core.permissions import ClaimPerm
+from jkp_site.outbox.services import enqueue
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -135,6 +137,15 @@ def _flag_open():
     return Exists(
         IdentityFlag.objects.filter(claim_id=OuterRef("claim_id"), cleared_at__isnull=True)
     )
+
+
+@transaction.atomic
+def request_payment_batch(*, acting_user: User) -> None:
+    """Head office's button: owe the gathering run (the outbox publishes it; with Redis down
+    the request still succeeds and the run starts once it is back)."""
+    if not acting_user.has_perm(ClaimPerm.RUN_PAYMENT_BATCH):
+        raise PermissionDeniedError(gettext("You are not allowed to run payment batches."))
+    enqueue("benefits.tasks.run_payment_batch_task", kwargs={"acting_user_id": acting_user.pk})
 
 
 def payable_instalments():

@@ -171,11 +171,14 @@ def message_for(event: CaseEvent) -> WorkerMessage | None:
         if action == "bank_account_changed":
             text = _("Your payments now go to your %(bank)s account ending %(end)s.") % values
             return WorkerMessage(text, tone="success", notify=True)
-        text = _(
-            "The branch asked to pay you into your %(bank)s account ending %(end)s. "
-            "It takes effect once a second officer confirms it. If you did not ask for this, "
-            "contact your branch at once."
-        ) % values
+        text = (
+            _(
+                "The branch asked to pay you into your %(bank)s account ending %(end)s. "
+                "It takes effect once a second officer confirms it. If you did not ask for this, "
+                "contact your branch at once."
+            )
+            % values
+        )
         return WorkerMessage(text, tone="warning", notify=True)
     if action == "bank_account_change_refused":
         return WorkerMessage(
@@ -184,6 +187,12 @@ def message_for(event: CaseEvent) -> WorkerMessage | None:
             notify=True,
         )
     return _benefit_message(event, note)
+
+
+def worker_hears_of(event: CaseEvent) -> bool:
+    """Whether ``event`` is one the worker is told about by e-mail (the portal's choice)."""
+    message = message_for(event)
+    return message is not None and message.notify
 
 
 def _benefit_message(event: CaseEvent, note: str) -> WorkerMessage | None:

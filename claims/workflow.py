@@ -12,21 +12,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from claims.models import CaseEvent, Claim, ClaimState, Decision
-from claims.tasks import notify_case_event_task
+from claims.notifications import worker_hears_of
 from claims.vocabulary import RejectReason, ReturnReason, StopReason, WithdrawReason
 from jkp_site.core.exceptions import ApplicationError, PermissionDeniedError
 from jkp_site.core.permissions import ClaimPerm
 from jkp_site.core.scoping import covers_branch
+from jkp_site.outbox.services import enqueue
 
 if TYPE_CHECKING:
     from jkp_site.core.models import User
 
 S = ClaimState
+NOTIFY_TASK = "claims.tasks.notify_case_event_task"
 
 
 class InvalidTransition(ApplicationError):  # noqa: N818 (name fixed by the shared API)
@@ -208,8 +210,13 @@ def apply_transition(
         note=note,
         data=data or {},
     )
-    transaction.on_commit(lambda: notify_case_event_task.delay(event.pk))
+    _owe_notification(event)
     return event
+
+
+def _owe_notification(event: CaseEvent) -> None:
+    """The worker's e-mail about ``event``, owed in the same transaction (the outbox)."""
+    enqueue(NOTIFY_TASK, args=[event.pk], key=f"notify:{event.pk}")
 
 
 def record_event(
@@ -221,8 +228,11 @@ def record_event(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
-    """An audited action that leaves the state as it is (document checked, reassigned...)."""
-    return CaseEvent.objects.create(
+    """An audited action that leaves the state as it is (document checked, reassigned...).
+
+    If the worker should hear of it (``claims.notifications``), the e-mail is owed too.
+    """
+    event = CaseEvent.objects.create(
         claim=claim,
         actor=actor,
         action=action,
@@ -232,6 +242,9 @@ def record_event(
         note=note,
         data=data or {},
     )
+    if worker_hears_of(event):
+        _owe_notification(event)
+    return event
 
 
 # --- Rules beyond the table: four eyes, the one appeal, and what a user may do -------------

@@ -3,14 +3,15 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from imports.tasks import run_import_job_task
+from jkp_site.outbox.services import enqueue
 from participants.models import ImportJob
+
+RUN_IMPORT = "imports.tasks.run_import_job_task"
 
 
 class ImportJobAddForm(forms.ModelForm):
@@ -63,10 +64,10 @@ class ImportJobAdmin(admin.ModelAdmin):
     actions = ["apply_valid_rows_action"]
     change_form_template = "admin/participants/importjob/change_form.html"
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = ImportJobAddForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change, **kwargs)
 
     def get_fields(self, request, obj=None):
         return ["file", "apply_valid_rows"] if obj is None else self.readonly_fields
@@ -82,7 +83,7 @@ class ImportJobAdmin(admin.ModelAdmin):
         obj.original_name = form.cleaned_data["file"].name[:200]
         obj.created_by = request.user
         super().save_model(request, obj, form, change)
-        transaction.on_commit(lambda: run_import_job_task.delay(obj.pk))
+        enqueue(RUN_IMPORT, args=[obj.pk])
 
     def get_urls(self):
         urls = super().get_urls()
@@ -139,7 +140,7 @@ class ImportJobAdmin(admin.ModelAdmin):
             ImportJob.objects.filter(pk=job.pk).update(
                 apply_valid_rows=True, status=ImportJob.Status.PENDING
             )
-            transaction.on_commit(lambda pk=job.pk: run_import_job_task.delay(pk))
+            enqueue(RUN_IMPORT, args=[job.pk])
         self.message_user(
             request,
             _("%(count)d import(s) queued to apply their valid rows.") % {"count": len(jobs)},

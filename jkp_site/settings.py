@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     # Ground, then the domain from the bottom up, then the faces (see README, "Layout").
     "jkp_site.core",
+    "jkp_site.outbox",
     "participants",
     "claims",
     "training",
@@ -224,7 +225,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+# Publishing must fail fast when Redis is down: the outbox keeps the message and retries.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE["relay-outbox"] = {
+    "task": "jkp_site.outbox.tasks.relay_outbox_task",
+    "schedule": 60.0,
+}
 # Benefits (benefits.conditions, benefits.payments): judge the months every morning, pay on the 1st.
 CELERY_BEAT_SCHEDULE["evaluate-due-instalments"] = {
     "task": "benefits.tasks.evaluate_due_instalments_task",
@@ -381,4 +389,10 @@ LOGGING["filters"] = {"client_ip": {"()": "jkp_site.core.net.ClientIPLogFilter"}
 LOGGING["formatters"] = {
     "default": {"format": "%(asctime)s %(levelname)s %(name)s [%(client_ip)s] %(message)s"}
 }
-LOGGING["handlers"]["console"].update({"filters": ["client_ip"], "formatter": "default"})
+_handlers = LOGGING["handlers"]
+if isinstance(_handlers, dict):
+    _handlers["console"] = {
+        **_handlers["console"],
+        "filters": ["client_ip"],
+        "formatter": "default",
+    }

@@ -27,6 +27,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -37,6 +38,7 @@ from claims.clocks import sla_due
 from claims.models import CaseEvent, CashInstalment, Claim, ClaimState
 from claims.vocabulary import RejectReason, StopReason
 from jkp_site.core.models import KantorCabang
+from jkp_site.outbox.services import enqueue
 from training.models import TrainingReferral
 
 S = ClaimState
@@ -300,7 +302,7 @@ def render_xlsx(report: MonthlyReport) -> bytes:
     from openpyxl.styles import Font
 
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # a new workbook has one sheet, the active one
     sheet.title = f"{report.month:%Y-%m}"
     sheet.append([_("JKP monthly report to the Ministry of Manpower"), f"{report.month:%Y-%m}"])
     sheet.append([])
@@ -360,6 +362,16 @@ def mark_pending(month: dt.date, fmt: str) -> None:
 
 def is_pending(month: dt.date, fmt: str) -> bool:
     return bool(cache.get(_pending_key(month, fmt)))
+
+
+@transaction.atomic
+def request_report_files(*, month: dt.date, language: str) -> None:
+    """Owe the month's XLSX and PDF (the outbox publishes the generation tasks)."""
+    for fmt in FORMATS:
+        mark_pending(month, fmt)
+        enqueue(
+            "reports.tasks.generate_monthly_report_task", args=[month.isoformat(), fmt, language]
+        )
 
 
 def generate_report_file(*, month: dt.date, fmt: str, language: str) -> str:

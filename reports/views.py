@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 from jkp_site.core.models import KantorCabang, Kanwil
 from jkp_site.core.permissions import ClaimPerm
 from reports import monthly as reports
-from reports.tasks import generate_monthly_report_task
 
 MONTH_CHOICES_BACK = 24
 CONTENT_TYPES = {
@@ -52,7 +51,7 @@ class ReportFilterForm(forms.Form):
         choices=[(6, "6"), (12, "12"), (24, "24")],
         coerce=int,
         required=False,
-        empty_value=12,
+        empty_value=12,  # type: ignore[arg-type]  # any value is valid; the stubs say str
     )
 
     def clean_month(self):
@@ -181,9 +180,7 @@ def generate(request: HttpRequest) -> HttpResponse:
     if month > timezone.localdate():
         messages.error(request, _("Choose a month that has started."))
         return redirect("reports:monthly")
-    for fmt in reports.FORMATS:
-        reports.mark_pending(month, fmt)
-        generate_monthly_report_task.delay(month.isoformat(), fmt, translation.get_language())
+    reports.request_report_files(month=month, language=translation.get_language())
     messages.success(request, _("The report files are being generated."))
     return redirect(f"{reverse('reports:monthly')}?month={month:%Y-%m}")
 

@@ -86,6 +86,8 @@ def test_beat_runs_registered_tasks():
         "benefits.tasks.evaluate_due_instalments_task",
         "benefits.tasks.run_payment_batch_task",
     } <= names
+    # What a worker does when it starts: import every app's tasks module.
+    celery_app.loader.import_default_modules()
     assert names <= set(celery_app.tasks)
 
 

@@ -208,11 +208,13 @@ def test_xlsx_and_pdf_files(seeded, settings, tmp_path):
 
 
 def test_head_office_generates_and_downloads_the_files(
-    client, head_office, seeded, settings, tmp_path
+    client, head_office, seeded, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(head_office)
-    response = client.post("/reports/monthly/generate/", {"month": "2026-10"})
+    # The generation is owed in the request's transaction and published after it commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/reports/monthly/generate/", {"month": "2026-10"})
     assert response.status_code == 302
     page = client.get("/reports/monthly/?month=2026-10")
     assert page.status_code == 200
