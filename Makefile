@@ -7,11 +7,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SIZE ?= small
 
-.PHONY: help venv run serve migrate seed test lint format check browser bench bench-import demo-data messages clean
+.PHONY: help venv run serve migrate seed test lint typecheck format check browser bench bench-import demo-data messages clean
 
 help:
 	@echo "make run         set up everything (venv, dependencies, database, demo data) and serve http://$(HOST):$(PORT)/"
-	@echo "make test        lint, migration check and the whole test suite (browser tests included)"
+	@echo "make test        lint, type check, migration check and the whole test suite (browser tests"
+	@echo "                 included), in parallel and with a coverage floor"
+	@echo "make typecheck   mypy with django-stubs (strict for the rules engine and the services)"
 	@echo "make bench       the benchmarks, each with its ratio to a floor measured in the same run"
 	@echo "make bench-import   1,000,000 contribution rows through the import, beside raw COPY"
 	@echo "make demo-data SIZE=small|medium|large   synthetic data at scale"
@@ -51,6 +53,10 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Configuration in pyproject.toml ([tool.mypy]); settings load with no environment set.
+typecheck: venv
+	$(BIN)/mypy
+
 format: venv
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
@@ -59,8 +65,17 @@ check: venv
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-test: venv browser lint check
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+# The suite runs on every core (xdist: each worker has its own test database, cache and live
+# server; tests that must not run side by side would share an @pytest.mark.xdist_group, which
+# --dist loadgroup keeps on one worker) and under coverage: branches, the missing lines of files
+# not fully covered, and the floor `fail_under` in pyproject.toml.
+# `make test PYTEST_COVERAGE= PYTEST_ARGS=tests/api` runs a part without the floor;
+# `PYTEST_PARALLEL=` runs the suite in one process.
+PYTEST_PARALLEL ?= -n auto --dist loadgroup
+PYTEST_COVERAGE ?= --cov --cov-report=term-missing:skip-covered
+
+test: venv browser lint typecheck check
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) $(PYTEST_COVERAGE) $(PYTEST_ARGS)
 
 bench: venv
 	$(BIN)/python -m benchmarks

@@ -26,7 +26,6 @@ from jkp_site.core.scoping import branch_q
 from participants.models import ContributionMonth, Employer, Employment, Participant
 
 
-
 def claims_for_client(client: IntegrationClient) -> QuerySet[Claim]:
     qs = Claim.objects.all()
     if client.branch_id:

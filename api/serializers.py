@@ -16,7 +16,7 @@ EARLIEST_PHK = dt.date(2021, 2, 2)
 LATEST_PHK_DAYS_AHEAD = 90
 
 
-def _check_phk_date(value: dt.date) -> dt.date:
+def _check_phk_date(value: dt.date) -> None:
     latest = timezone.localdate() + dt.timedelta(days=LATEST_PHK_DAYS_AHEAD)
     if not EARLIEST_PHK <= value <= latest:
         raise serializers.ValidationError(
@@ -24,7 +24,6 @@ def _check_phk_date(value: dt.date) -> dt.date:
             % {"start": EARLIEST_PHK.isoformat(), "end": latest.isoformat()},
             code="out_of_range",
         )
-    return value
 
 
 class DigitsField(serializers.RegexField):
@@ -122,8 +121,12 @@ class EvaluationCheckSerializer(serializers.Serializer):
     code = serializers.CharField()
     passed = serializers.BooleanField()
     value = serializers.JSONField(allow_null=True, help_text="The figure the rule used.")
-    required = serializers.JSONField(allow_null=True, help_text="The threshold it was held to.")
-    source = serializers.CharField(help_text="The article applied.")
+    # Field names of the API that shadow Field attributes in the stubs only: DRF's metaclass
+    # takes declared fields off the class.
+    required = serializers.JSONField(  # type: ignore[assignment]
+        allow_null=True, help_text="The threshold it was held to."
+    )
+    source = serializers.CharField(help_text="The article applied.")  # type: ignore[assignment]
     message = serializers.CharField()
     message_en = serializers.CharField()
 

@@ -106,7 +106,7 @@ def _reset_and_seed(count: int) -> tuple[list[str], list[str]]:
 
 def _niks(count: int) -> list[str]:
     """Distinct, structurally valid NIKs: region x birth date x serial."""
-    niks = []
+    niks: list[str] = []
     birth = dt.date(1970, 1, 1)
     region = 317401
     serial = 1
@@ -120,7 +120,7 @@ def _niks(count: int) -> list[str]:
 
 
 def _write_file(path: Path, niks: list[str], npps: list[str], rows: int) -> int:
-    rng = random.Random(6)
+    rng = random.Random(6)  # noqa: S311 (reproducible synthetic data, not security)
     last = timezone.localdate().replace(day=1) - relativedelta(months=1)
     periods = [last - relativedelta(months=k) for k in range(MONTHS_PER_PARTICIPANT)]
     written = 0

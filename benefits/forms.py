@@ -1,9 +1,18 @@
 """Input forms for the benefit screens. Field cleaning only: the services enforce the rules."""
 
+from __future__ import annotations
+
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from training.models import JobSeekingActivity, TrainingProvider, TrainingReferral
+from training.models import (
+    JobSeekingActivity,
+    TrainingProgram,
+    TrainingProvider,
+    TrainingReferral,
+)
 from training.services import DONE_KINDS
 
 _DATE = forms.DateInput(attrs={"type": "date"})
@@ -52,11 +61,13 @@ class ReemploymentForm(forms.Form):
 
 
 class ReferralForm(forms.Form):
-    program = forms.ModelChoiceField(label=_("Programme"), queryset=None)
+    program: forms.ModelChoiceField[TrainingProgram] = forms.ModelChoiceField(
+        label=_("Programme"), queryset=None
+    )
 
     def __init__(self, *args, programs=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["program"].queryset = programs
+        cast(forms.ModelChoiceField, self.fields["program"]).queryset = programs
 
 
 class EnrolForm(forms.Form):

@@ -182,7 +182,7 @@ def _referral_action(form_class, service, ok):
     @require_POST
     @login_required
     @permission_required(MANAGE, raise_exception=True)
-    def view(request: HttpRequest, pk: int) -> HttpResponse:
+    def view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         referral = selectors.get_referral_for_user(user=request.user, pk=pk)
         return _act(
             request,

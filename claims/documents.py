@@ -27,6 +27,7 @@ from django.utils.translation import gettext
 from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
+from pypdf.generic import DictionaryObject, PdfObject
 
 from jkp_site.core.exceptions import ApplicationError
 
@@ -77,6 +78,13 @@ def _refuse_pdf(message: str) -> UploadError:
     return UploadError(message, code="unsafe_pdf")
 
 
+def _dictionary(value: PdfObject) -> DictionaryObject:
+    """A PDF object that must be a dictionary; anything else makes the file unreadable."""
+    if not isinstance(value, DictionaryObject):
+        raise TypeError(f"expected a PDF dictionary, got {type(value).__name__}")
+    return value
+
+
 def _check_pdf(data: bytes) -> bytes:
     if data.rstrip(b"\r\n\t \x00")[-5:] != b"%%EOF":
         raise _refuse_pdf(gettext("The PDF has content after its end: upload the PDF alone."))
@@ -89,8 +97,8 @@ def _check_pdf(data: bytes) -> bytes:
         if reader.is_encrypted:
             raise _refuse_pdf(gettext("The PDF is password-protected; upload it without one."))
         pages = len(reader.pages)
-        root = reader.trailer["/Root"]
-        if "/Names" in root and "/EmbeddedFiles" in root["/Names"]:
+        root = _dictionary(reader.trailer["/Root"])
+        if "/Names" in root and "/EmbeddedFiles" in _dictionary(root["/Names"]):
             raise _refuse_pdf(gettext("The PDF carries attached files; upload the PDF alone."))
         if "/OpenAction" in root or "/AA" in root:
             raise _refuse_pdf(

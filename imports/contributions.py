@@ -248,6 +248,8 @@ def _duplicate(first_line: int) -> str:
 def _merge_postgresql(
     staged_path: Path, *, apply_valid_rows: bool, known_errors: bool
 ) -> tuple[list, Outcome]:
+    # The only values put into the SQL text below: table names from the models' own Meta (plain
+    # lower-case identifiers), never anything read from the file.
     contribution = ContributionMonth._meta.db_table
     participant = Participant._meta.db_table
     employer = Employer._meta.db_table
@@ -267,8 +269,8 @@ def _merge_postgresql(
             for block in iter(lambda: handle.read(1 << 20), b""):
                 copy.write(block)
         cursor.execute(
-            f"SELECT s.line, 'nik' FROM import_staging s WHERE NOT EXISTS"
-            f" (SELECT 1 FROM {participant} p WHERE p.nik_index = s.nik_index)"
+            f"SELECT s.line, 'nik' FROM import_staging s"  # noqa: S608 (model table names)
+            f" WHERE NOT EXISTS (SELECT 1 FROM {participant} p WHERE p.nik_index = s.nik_index)"
             f" UNION ALL SELECT s.line, 'npp' FROM import_staging s WHERE NOT EXISTS"
             f" (SELECT 1 FROM {employer} e WHERE e.npp = s.npp)"
             f" UNION ALL SELECT d.line, d.first::text FROM (SELECT line, min(line) OVER"
@@ -291,7 +293,7 @@ def _merge_postgresql(
         # The one merge statement: rows whose NIK or NPP did not resolve drop out of the joins,
         # and months already stored are skipped by the unique (participant, period) index.
         cursor.execute(
-            f"WITH inserted AS (INSERT INTO {contribution}"
+            f"WITH inserted AS (INSERT INTO {contribution}"  # noqa: S608 (model table names)
             f" (participant_id, employer_id, period, wage, paid_on, created_at)"
             f" SELECT p.id, e.id, s.period, s.wage, s.paid_on, now() FROM import_staging s"
             f" JOIN {participant} p ON p.nik_index = s.nik_index"
@@ -335,18 +337,19 @@ def _merge_portable(
             row_errors = []
             if nik_index not in ids:
                 row_errors.append(RowError(line, "nik", _unknown_nik()))
-            if employers[npp] is None:
+            employer_id = employers[npp]
+            if employer_id is None:
                 row_errors.append(RowError(line, "npp", _unknown_npp()))
             earlier = first_line.setdefault((nik_index, period), line)
             if earlier != line:
                 row_errors.append(RowError(line, "period", _duplicate(earlier)))
-            if row_errors:
+            if row_errors or employer_id is None:
                 errors.extend(row_errors)
                 continue
             resolved.append(
                 ContributionMonth(
                     participant_id=ids[nik_index],
-                    employer_id=employers[npp],
+                    employer_id=employer_id,
                     period=period,
                     wage=wage,
                     paid_on=paid_on,
@@ -389,7 +392,7 @@ def import_contributions(
     apply_valid_rows: bool = False,
     today: dt.date | None = None,
     on_progress: Callable[[int], None] = lambda n: None,
-    on_checked: Callable[[], None] = lambda: None,
+    on_checked: Callable[[], object] = lambda: None,
 ) -> tuple[Outcome, list[RowError]]:
     """Check, resolve and (if clean, or if `apply_valid_rows`) merge one contribution file.
 

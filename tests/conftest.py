@@ -1,9 +1,53 @@
-"""Shared fixtures: two branches and the personas of design.md in each."""
+"""Shared fixtures: two branches and the personas of design.md in each; the Hypothesis
+profiles; and, under xdist, a cache of its own for each worker."""
+
+import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.conf import settings
+from django.test import override_settings
+from hypothesis import settings as hypothesis_settings
 
 from jkp_site.core.roles import Role
 from tests.factories import BranchFactory, KanwilFactory, UserFactory
+
+# Hypothesis: "quick" by default (the edit-and-test loop); "ci" in CI (.ci/run sets
+# HYPOTHESIS_PROFILE=ci): ten times the examples, on Hypothesis' own CI profile (derandomized,
+# so a failure there reproduces; no example database; the failing blob printed). Every property
+# test without its own max_examples follows the profile, the schemathesis run included.
+hypothesis_settings.register_profile("quick", max_examples=50, deadline=None)
+hypothesis_settings.register_profile(
+    "ci", hypothesis_settings.get_profile("ci"), max_examples=500, deadline=None
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
+
+
+def pytest_report_header(config):
+    return f"hypothesis profile: {hypothesis_settings.get_current_profile_name()}"
+
+
+def pytest_configure(config):
+    _cache_of_its_own_per_xdist_worker()
+
+
+def _cache_of_its_own_per_xdist_worker() -> None:
+    """Under xdist, point each worker's Redis cache at a Redis database of its own.
+
+    In CI the cache and the Celery broker share REDIS_URL's database, and a test that clears the
+    cache empties the whole database (FLUSHDB): run beside it, the other worker would lose its
+    throttle counters and the real Celery worker its queue. Worker gwN takes the N+1th database
+    below REDIS_URL's (15 -> 14, 13, ...). The local-memory cache is per process already.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    cache = settings.CACHES["default"]
+    if not worker.startswith("gw") or not cache["BACKEND"].endswith("RedisCache"):
+        return
+    url = urlsplit(cache["LOCATION"])
+    base = int(url.path.strip("/") or 0)
+    database = (base - 1 - int(worker.removeprefix("gw"))) % 16
+    own = {**cache, "LOCATION": urlunsplit(url._replace(path=f"/{database}"))}
+    override_settings(CACHES={**settings.CACHES, "default": own}).enable()
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ def get_benefit_claim_for_user(*, user: User, pk: int) -> Claim:
     return get_object_or_404(benefit_claims_visible_to(user), pk=pk)
 
 
-def _count(model, **filters) -> Subquery:
+def _count(model, **filters) -> Coalesce:
     """A correlated COUNT per claim (no join fan-out between activities and instalments)."""
     rows = (
         model.objects.filter(claim=OuterRef("pk"), **filters)

@@ -73,7 +73,9 @@ class IntegrationToken:
 
 @schema.parametrize()
 @settings(
-    max_examples=60,
+    # Per operation, as many examples as the Hypothesis profile gives (tests/conftest.py):
+    # a quick run locally, a thorough one in CI (HYPOTHESIS_PROFILE=ci).
+    max_examples=settings().max_examples,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
