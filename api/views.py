@@ -1,5 +1,7 @@
 """Version 1 of the integration API. Thin views: validate, call one selector or service."""
 
+from typing import cast
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -14,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import selectors, serializers
-from api.models import Grant
+from api.models import Grant, IntegrationClient
 from api.parsers import SafeJSONParser
 from api.permissions import HasGrant
 from api.services import receive_phk_report, record_nik_lookup
@@ -188,7 +190,10 @@ class ChangesPagination(CursorPagination):
             cursor = super().decode_cursor(request)
         except NotFound:
             raise invalid from None
-        position = cursor.position if cursor is not None else None
+        # The stubs say int; decoded from the query string, the position is a str (or None).
+        position = (
+            str(cursor.position) if cursor is not None and cursor.position is not None else None
+        )
         if position is not None and not (position.isdigit() and len(position) < 19):
             raise invalid
         return cursor
@@ -220,7 +225,9 @@ class ChangesView(GrantedAPIView, ListAPIView):
 
     def get_queryset(self):
         query = _validated(serializers.ChangesQuerySerializer, self.request.query_params)
-        return selectors.changes_for_client(client=self.request.auth, since=query["since"])
+        # HasGrant (a permission of every GrantedAPIView) only lets an IntegrationClient through.
+        client = cast(IntegrationClient, self.request.auth)
+        return selectors.changes_for_client(client=client, since=query["since"])
 
     @extend_schema(
         operation_id="changes_list",

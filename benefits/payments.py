@@ -20,6 +20,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
@@ -475,7 +476,9 @@ def validate_result_file(*, batch: PaymentBatch, data: bytes) -> list[_ResultRow
             messages.append(
                 gettext("Already reconciled as %(status)s.") % {"status": line.get_status_display()}
             )
-        if messages:
+        # A row with no transfer (line is None) always has a message above; naming it here
+        # too tells the type checker that the rows kept below have their line.
+        if messages or line is None:
             problems.append(RowProblem(number, reference, messages))
             continue
         parsed.append(
@@ -567,5 +570,5 @@ def reconcile_payment_batch(*, batch_id: int, acting_user: User, data: bytes) ->
                 state=PaymentBatch.State.RECONCILED, reconciled_at=now, updated_at=now
             )
         for claim_id in sorted(touched_claims):
-            transaction.on_commit(lambda claim_id=claim_id: complete_if_finished(claim_id=claim_id))
+            transaction.on_commit(partial(complete_if_finished, claim_id=claim_id))
     return result

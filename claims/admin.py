@@ -7,8 +7,11 @@ scoped to the user's branch like the staff screens, and an object of another bra
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import reverse
@@ -31,6 +34,9 @@ from claims.models import (
 from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.permissions import ClaimPerm
 from jkp_site.core.scoping import branch_scope_q
+
+if TYPE_CHECKING:
+    from jkp_site.core.models import User
 
 
 def _looks_like_nik(term: str) -> bool:
@@ -62,11 +68,13 @@ class BranchScopedAdmin(admin.ModelAdmin):
 
 
 class ReassignActionForm(forms.Form):
-    officer = forms.ModelChoiceField(label=_("Officer"), queryset=None)
+    officer: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label=_("Officer"), queryset=None
+    )
 
     def __init__(self, *args, officers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = officers
+        cast("forms.ModelChoiceField[User]", self.fields["officer"]).queryset = officers
 
 
 @admin.register(Claim)
@@ -168,7 +176,7 @@ class ClaimAdmin(BranchScopedAdmin, SimpleHistoryAdmin):
                 "title": gettext("Reassign claims"),
                 "claims": claims,
                 "form": form,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
                 "opts": self.model._meta,
             },
         )
@@ -234,10 +242,14 @@ class CashInstalmentAdmin(BranchScopedAdmin):
     date_hierarchy = "due_date"
 
 
+# A tuple: the one sequence type both `fields` and `readonly_fields` accept in the stubs.
+PAYMENT_LINE_FIELDS = ("reference", "instalment", "amount", "bank_name", "account_holder", "status")
+
+
 class PaymentLineInline(admin.TabularInline):
     model = PaymentLine
-    fields = ["reference", "instalment", "amount", "bank_name", "account_holder", "status"]
-    readonly_fields = fields
+    fields = PAYMENT_LINE_FIELDS
+    readonly_fields = PAYMENT_LINE_FIELDS
     extra = 0
     can_delete = False
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -76,7 +78,8 @@ class ClaimFilter(django_filters.FilterSet):
         officers = User.objects.filter(groups__name=Role.PETUGAS.value, is_active=True)
         if user.branch_id is not None:
             officers = officers.filter(branch_q(user.branch_id))
-        self.filters["officer"].queryset = officers.distinct().order_by("first_name", "username")
+        officer_filter = cast(django_filters.ModelChoiceFilter, self.filters["officer"])
+        officer_filter.queryset = officers.distinct().order_by("first_name", "username")
 
     @property
     def qs(self):

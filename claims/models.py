@@ -4,6 +4,7 @@ Claim.state is only ever assigned by claims.workflow (the transition table) unde
 """
 
 import enum
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -239,7 +240,7 @@ class Claim(BaseModel):
     def __str__(self) -> str:
         return self.number
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.bank_account_index = bank_account_index(self.bank_account)
         fields = kwargs.get("update_fields")
         if fields is not None and "bank_account" in fields:
@@ -434,12 +435,12 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.action}: {self.from_state} -> {self.to_state}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise TypeError("Case events are append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("Case events are append-only.")
 
 

@@ -49,6 +49,7 @@ from participants.models import (
 )
 
 if TYPE_CHECKING:
+    from claims.rules import Decision as RulesDecision
     from jkp_site.core.models import User
 
 S = ClaimState
@@ -466,7 +467,7 @@ def build_scenario(claim: Claim, *, on: dt.date) -> dict[str, Any]:
     }
 
 
-def _evaluate(inputs: dict[str, Any]):
+def _evaluate(inputs: dict[str, Any]) -> RulesDecision:
     try:
         return evaluate(parse_scenario(inputs))
     except (ScenarioError, NoRuleVersionError) as exc:
@@ -733,7 +734,8 @@ def return_claim(*, claim_id: int, acting_user: User, reason_code: str, note: st
     approval, back to verification for the officer (the recommendation is cleared).
     """
     claim = _lock(claim_id)
-    target = {S.VERIFYING: S.DRAFT, S.AWAITING_APPROVAL: S.VERIFYING}.get(claim.state)
+    targets: dict[str, ClaimState] = {S.VERIFYING: S.DRAFT, S.AWAITING_APPROVAL: S.VERIFYING}
+    target = targets.get(claim.state)
     if target is None:
         raise InvalidTransition(gettext("This claim cannot be returned now."), code="wrong_state")
     workflow.check_transition(claim, to=target, actor=acting_user, reason_code=reason_code)

@@ -41,6 +41,7 @@ from claims.forms import (
 )
 from claims.models import ClaimState
 from jkp_site.core.exceptions import ApplicationError
+from jkp_site.core.http import AuthenticatedHttpRequest
 from jkp_site.core.permissions import ClaimPerm
 from jkp_site.core.scoping import branch_scope_q
 from participants.models import Employer, Participant
@@ -72,7 +73,7 @@ def _participants_in_scope(user) -> Any:
 
 
 @login_required
-def claim_list(request: HttpRequest) -> HttpResponse:
+def claim_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(request, ClaimPerm.VIEW)
     queue = selectors.claim_queue(user=request.user, params=request.GET)
     page = Paginator(queue.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -114,7 +115,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def take_next(request: HttpRequest) -> HttpResponse:
+def take_next(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(request, ClaimPerm.VERIFY)
     try:
         claim = services.take_next_claim(acting_user=request.user)
@@ -132,7 +133,7 @@ def take_next(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def participant_search(request: HttpRequest) -> HttpResponse:
+def participant_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Find the worker by NIK, KPJ or name. POSTed, so a NIK never travels in a URL (and so
     never lands in an access log)."""
     _require(request, ClaimPerm.INTAKE)
@@ -149,7 +150,7 @@ def participant_search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def find_by_nik(request: HttpRequest) -> HttpResponse:
+def find_by_nik(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The queue's NIK look-up, POSTed so the NIK stays out of URLs and access logs: one
     visible claim opens it, several are listed, none says so."""
     _require(request, ClaimPerm.VIEW)
@@ -167,7 +168,7 @@ def find_by_nik(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def claim_create(request: HttpRequest, participant_pk: int) -> HttpResponse:
+def claim_create(request: AuthenticatedHttpRequest, participant_pk: int) -> HttpResponse:
     _require(request, ClaimPerm.INTAKE)
     participant = get_object_or_404(_participants_in_scope(request.user), pk=participant_pk)
     employers = _employers_in_scope(request.user).filter(employments__participant=participant)
@@ -200,7 +201,7 @@ def claim_create(request: HttpRequest, participant_pk: int) -> HttpResponse:
 
 
 @login_required
-def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def claim_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require(request, ClaimPerm.INTAKE)
     claim = selectors.get_claim_for_user(user=request.user, pk=pk)
     if claim.state != S.DRAFT:
@@ -226,7 +227,7 @@ def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def claim_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require(request, ClaimPerm.VIEW)
     claim = selectors.claim_detail(user=request.user, pk=pk)
     can = workflow.available_actions(claim, request.user)
@@ -257,7 +258,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def claim_approval(request: HttpRequest, pk: int) -> HttpResponse:
+def claim_approval(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The supervisor's screen: evidence, checks and recommendation side by side."""
     _require(request, ClaimPerm.DECIDE)
     claim = selectors.claim_detail(user=request.user, pk=pk)
@@ -285,12 +286,12 @@ def claim_approval(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def document_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require(request, ClaimPerm.INTAKE, ClaimPerm.VERIFY)
     claim = selectors.get_claim_for_user(user=request.user, pk=pk)
     form = DocumentUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
         return redirect(claim)
     try:
         document = services.add_document(
@@ -307,7 +308,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+def document_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """An authorised download: never a public URL, always as an attachment."""
     document = selectors.get_document_for_user(user=request.user, pk=pk)
     try:
@@ -324,7 +325,7 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def document_check(request: HttpRequest, pk: int) -> HttpResponse:
+def document_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require(request, ClaimPerm.VERIFY)
     document = selectors.get_document_for_user(user=request.user, pk=pk)
     form = DocumentCheckForm(request.POST)
@@ -350,12 +351,12 @@ def _action(
     form_class: type | None = None,
     prefix: str | None = None,
     done: Any,
-) -> Callable[[HttpRequest, int], HttpResponse]:
+) -> Callable[[AuthenticatedHttpRequest, int], HttpResponse]:
     """A POST endpoint: load the visible claim, check the permission, clean, call one service."""
 
     @login_required
     @require_POST
-    def view(request: HttpRequest, pk: int) -> HttpResponse:
+    def view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         _require(request, *perms)
         claim = selectors.get_claim_for_user(user=request.user, pk=pk)
         data: dict[str, Any] = {}
@@ -444,13 +445,13 @@ stop = _action(
 
 @login_required
 @require_POST
-def bank_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def bank_change_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The second person confirms or refuses a change of the claim's bank account."""
     _require(request, ClaimPerm.CHANGE_PAYMENT_DETAILS)
     change = selectors.get_bank_change_for_user(user=request.user, pk=pk)
     form = BankChangeDecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
         return redirect(change.claim)
     try:
         payment_details.decide_bank_account_change(
@@ -470,13 +471,13 @@ def bank_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def identity_flag_clear(request: HttpRequest, pk: int) -> HttpResponse:
+def identity_flag_clear(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A supervisor clears a duplicate-identity flag with a reason; held money is released."""
     _require(request, ClaimPerm.CLEAR_IDENTITY_FLAG)
     flag = selectors.get_identity_flag_for_user(user=request.user, pk=pk)
     form = ClearFlagForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
         return redirect(flag.claim)
     try:
         payment_details.clear_identity_flag(
@@ -491,7 +492,7 @@ def identity_flag_clear(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reassign(request: HttpRequest, pk: int) -> HttpResponse:
+def reassign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require(request, ClaimPerm.REASSIGN)
     claim = selectors.get_claim_for_user(user=request.user, pk=pk)
     form = ReassignForm(request.POST, officers=selectors.officers_of_branch(claim))

@@ -23,9 +23,11 @@ def sees_every_branch(user: User) -> bool:
     return user.is_superuser or user.has_perm(ClaimPerm.VIEW_ALL_BRANCHES)
 
 
-def branches_under(branch_id: int) -> QuerySet[KantorCabang]:
+def branches_under(branch_id: int) -> QuerySet[KantorCabang, int]:
     """The branch and its sub-offices, as a subquery (no query of its own)."""
-    return KantorCabang.objects.filter(Q(pk=branch_id) | Q(parent_id=branch_id)).values("pk")
+    return KantorCabang.objects.filter(Q(pk=branch_id) | Q(parent_id=branch_id)).values_list(
+        "pk", flat=True
+    )
 
 
 def branch_q(branch_id: int, prefix: str = "") -> Q:
