@@ -384,15 +384,14 @@ PORTAL_ACTIVATION_WINDOW = env.int("PORTAL_ACTIVATION_WINDOW", default=60 * 60)
 PORTAL_ACTIVATION_PAIR_THRESHOLD = env.int("PORTAL_ACTIVATION_PAIR_THRESHOLD", default=3)
 PORTAL_ACTIVATION_PAIR_LOCK = env.int("PORTAL_ACTIVATION_PAIR_LOCK", default=60)
 PORTAL_ACTIVATION_PAIR_MAX_LOCK = env.int("PORTAL_ACTIVATION_PAIR_MAX_LOCK", default=60 * 60)
-# Every log line carries the client address.
-LOGGING["filters"] = {"client_ip": {"()": "jkp_site.core.net.ClientIPLogFilter"}}
+# Every log line carries the client address (added to the filters and handler above).
+_filters = LOGGING["filters"]
+_handlers = LOGGING["handlers"]
+if isinstance(_filters, dict) and isinstance(_handlers, dict):
+    _filters["client_ip"] = {"()": "jkp_site.core.net.ClientIPLogFilter"}
+    _console = _handlers["console"]
+    _console["filters"] = [*_console.get("filters", []), "client_ip"]
+    _console["formatter"] = "default"
 LOGGING["formatters"] = {
     "default": {"format": "%(asctime)s %(levelname)s %(name)s [%(client_ip)s] %(message)s"}
 }
-_handlers = LOGGING["handlers"]
-if isinstance(_handlers, dict):
-    _handlers["console"] = {
-        **_handlers["console"],
-        "filters": ["client_ip"],
-        "formatter": "default",
-    }

@@ -12,6 +12,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/workers/", include("portal.branch_urls", namespace="worker_accounts")),
+    path("accounts/", include("jkp_site.core.urls", namespace="account")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("training/", include("benefits.urls", namespace="benefits")),

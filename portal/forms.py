@@ -1,5 +1,7 @@
 """Forms of the worker portal: field cleaning only; the rules live in the services."""
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -13,6 +15,9 @@ from claims.models import Document, TerminationReason
 from participants.models import ContractType
 from training.models import JobSeekingActivity
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class DateInput(forms.DateInput):
     """The browser's own date picker (large, accessible, localised on phones)."""
@@ -23,8 +28,8 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-def _digits(value: str) -> str:
-    return "".join(str(value).split())
+def _digits(value: str | None) -> str:
+    return "".join((value or "").split())
 
 
 class DigitsField(forms.CharField):
@@ -36,6 +41,7 @@ class DigitsField(forms.CharField):
     def __init__(self, *, length: int | None = None, min_digits: int = 1, **kwargs):
         kwargs.setdefault("max_length", (length or 30) + 8)
         super().__init__(**kwargs)
+        message: StrOrPromise
         if length is not None:
             pattern = rf"^\d{{{length}}}$"
             message = _("Enter the %(length)d digits.") % {"length": length}
@@ -85,8 +91,9 @@ class ActivationForm(forms.Form):
         password_validation.validate_password(password)
         return password
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if (
             cleaned.get("password1")
             and cleaned.get("password2")
@@ -117,8 +124,9 @@ class TerminationForm(forms.Form):
         help_text=_("Only for a fixed-term contract (PKWT)."),
     )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("contract_type") == ContractType.PKWT and not cleaned.get(
             "contract_end_date"
         ):
@@ -253,8 +261,9 @@ class EmploymentStatusForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("employed"):
             if not cleaned.get("employer_name"):
                 self.add_error("employer_name", _("Give the name of your new employer."))

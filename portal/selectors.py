@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext, gettext_lazy
 
+from benefits.conditions import conditions_for
 from claims.documents import PHK_PROOF_COMBINATIONS, has_phk_proof
 from claims.models import (
     CaseEvent,
@@ -26,7 +27,6 @@ from claims.models import (
     Termination,
 )
 from claims.notifications import WorkerMessage, message_for, reason_words
-from benefits.conditions import conditions_for
 from claims.rules import (
     Instalment,
     MonthlyCashConditions,

@@ -1,4 +1,4 @@
-"""Writes of the worker portal: account activation and e-mail confirmation.
+"""Writes of the worker portal: account activation, e-mail confirmation, reset links.
 
 Everything a worker does to a claim or a benefit goes through the workflow services
 (claims.services) and the benefit services (benefits.services); this module only owns the
@@ -8,6 +8,7 @@ is told about the case is claims.notifications.
 """
 
 import datetime as dt
+import math
 from collections.abc import Callable
 
 from django.conf import settings
@@ -15,16 +16,22 @@ from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from claims import services as claim_services
 from claims.models import Claim
 from jkp_site.core.exceptions import ApplicationError
-from jkp_site.core.models import User
+from jkp_site.core.identity import is_staff_member, record_account_event
+from jkp_site.core.models import AccountEvent, User
+from jkp_site.core.passwords import reset_path
+from jkp_site.core.permissions import AccountPerm
 from jkp_site.core.roles import Role
 from participants.models import Participant
+from participants.selectors import participants_visible_to
 from portal.throttle import ActivationThrottle
 
 EMAIL_CONFIRM_SALT = "portal.confirm-email"
@@ -45,11 +52,21 @@ class IdentityNotProvenError(ApplicationError):
 
 
 class ActivationThrottledError(ApplicationError):
-    def __init__(self) -> None:
-        super().__init__(
-            _("Too many attempts. For your security, wait an hour before trying again."),
-            code="throttled",
-        )
+    """Too many failures from this address, or (``wait_seconds``) for this NIK from it."""
+
+    def __init__(self, wait_seconds: int | None = None) -> None:
+        if wait_seconds is None:
+            message = _("Too many attempts. For your security, wait an hour before trying again.")
+        else:
+            minutes = max(1, math.ceil(wait_seconds / 60))
+            message = ngettext(
+                "Too many attempts with these details. For your security, wait %(minutes)d "
+                "minute before trying again.",
+                "Too many attempts with these details. For your security, wait %(minutes)d "
+                "minutes before trying again.",
+                minutes,
+            ) % {"minutes": minutes}
+        super().__init__(message, code="throttled")
 
 
 class AccountExistsError(ApplicationError):
@@ -75,15 +92,19 @@ def activate_account(
     """Create the portal account of the participant who proves NIK, KPJ number and birth date.
 
     All three must match one participant record. Any mismatch raises IdentityNotProvenError
-    with the same message, and counts against the client address and the NIK tried
-    (ActivationThrottle); once either is over the limit, ActivationThrottledError is raised
-    before anything is looked up, even for correct details. A participant has at most one
+    with the same message, and counts against the client address and against the NIK tried
+    from that address (ActivationThrottle); once either is over its limit,
+    ActivationThrottledError is raised before anything is looked up, even for correct details.
+    The same NIK from another address is not held back. A participant has at most one
     account (AccountExistsError; the one-to-one column enforces it too). The account's user
     name is the KPJ number; it joins the "peserta" group and has no branch.
     """
     throttle = ActivationThrottle.from_settings()
-    if throttle.blocked(nik=nik, ip_address=ip_address):
+    if throttle.address_blocked(ip_address=ip_address):
         raise ActivationThrottledError()
+    wait = throttle.pair_wait_seconds(nik=nik, ip_address=ip_address)
+    if wait:
+        raise ActivationThrottledError(wait_seconds=wait)
     participant = (
         Participant.objects.select_for_update().filter(nik_index=Participant.index_for(nik)).first()
     )
@@ -106,7 +127,7 @@ def activate_account(
     user.groups.add(Group.objects.get(name=Role.PESERTA.value))
     participant.user = user
     participant.save(update_fields=["user", "updated_at"])
-    throttle.reset_identity(nik=nik)
+    throttle.reset_identity(nik=nik, ip_address=ip_address)
     return user
 
 
@@ -164,9 +185,7 @@ def confirm_email(*, token: str) -> User:
     Raises InvalidEmailLinkError for a forged, expired or already used link.
     """
     try:
-        data = signing.loads(
-            token, salt=EMAIL_CONFIRM_SALT, max_age=EMAIL_CONFIRM_MAX_AGE.total_seconds()
-        )
+        data = signing.loads(token, salt=EMAIL_CONFIRM_SALT, max_age=EMAIL_CONFIRM_MAX_AGE)
     except signing.BadSignature:
         raise InvalidEmailLinkError() from None
     user = User.objects.select_for_update().filter(pk=data.get("u")).first()
@@ -176,3 +195,41 @@ def confirm_email(*, token: str) -> User:
     user.save(update_fields=["email"])
     Participant.objects.filter(user=user).update(email=data["e"], updated_at=timezone.now())
     return user
+
+
+# --- Passwords: a reset link issued at the branch ---------------------------------------------
+
+
+class ResetLinkRefusedError(ApplicationError):
+    def __init__(self) -> None:
+        super().__init__(
+            _("A reset link can only be made for the portal account of a worker of your branch."),
+            code="forbidden",
+        )
+
+
+@transaction.atomic
+def issue_branch_reset_link(
+    *, participant_id: int, acting_user: User, request: HttpRequest | None = None
+) -> str:
+    """A one-time password reset link (its path) for the portal account of a worker of the
+    officer's branch, made after the officer checked the worker's identity in person.
+
+    The officer needs ``core.issue_worker_reset_link`` and the worker must be employed at an
+    employer of the officer's branch scope and hold a worker (not a staff) account; else
+    ResetLinkRefusedError. Recorded as an AccountEvent naming the officer.
+    """
+    if not acting_user.has_perm(AccountPerm.ISSUE_WORKER_RESET_LINK):
+        raise ResetLinkRefusedError()
+    participant = participants_visible_to(acting_user).filter(pk=participant_id).first()
+    user = participant.user if participant is not None else None
+    if user is None or not user.is_active or is_staff_member(user):
+        raise ResetLinkRefusedError()
+    record_account_event(
+        kind=AccountEvent.Kind.BRANCH_RESET_LINK,
+        actor=acting_user,
+        subject=user,
+        request=request,
+        note="identity checked in person",
+    )
+    return reset_path(user, portal=True)

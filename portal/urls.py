@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import views
+from portal import account_views, views
 
 app_name = "portal"
 
@@ -8,6 +8,20 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("logout/everywhere/", account_views.logout_everywhere, name="logout_everywhere"),
+    path("password/reset/", account_views.password_reset, name="password_reset"),
+    path("password/reset/sent/", account_views.password_reset_done, name="password_reset_done"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        account_views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        account_views.password_reset_complete,
+        name="password_reset_complete",
+    ),
+    path("password/change/", account_views.password_change, name="password_change"),
     path("activate/", views.activate, name="activate"),
     path("email/", views.change_email, name="change_email"),
     path("email/confirm/<str:token>/", views.confirm_email, name="confirm_email"),

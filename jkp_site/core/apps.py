@@ -14,3 +14,5 @@ class CoreConfig(AppConfig):
         # Groups need the permissions Django creates after migrating, so they are kept in
         # step here rather than in a data migration.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="core.sync_roles")
+        # Sign-in signals: session clocks and records, and the password-spraying count.
+        from jkp_site.core import session_policy, throttle  # noqa: F401

@@ -67,10 +67,76 @@ class User(AbstractUser):
         verbose_name=_("branch office"),
     )
 
-    class Meta(AbstractUser.Meta):
+    # Not a subclass of AbstractUser.Meta: it would add only `abstract`, which Django drops for
+    # a concrete child anyway, and its names, which are given here.
+    class Meta:
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
     def has_role(self, role: str) -> bool:
         return any(group.name == role for group in self.groups.all())
+
+
+# --- Identity and sessions (ASVS L2) -----------------------------------------------------------
+
+
+class AccountEvent(models.Model):
+    """Append-only record of what one person did to another's sign-in: who, to whom, when.
+
+    The user names are kept beside the links, so the record still reads after an account is
+    deleted.
+    """
+
+    class Kind(models.TextChoices):
+        SECOND_FACTOR_RESET = "otp_reset", _("second factor reset")
+        BRANCH_RESET_LINK = "branch_reset_link", _("password reset link issued at the branch")
+        ADMIN_RESET_LINK = "admin_reset_link", _("password reset link issued by an administrator")
+
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="account_events_done",
+        verbose_name=_("done by"),
+    )
+    actor_username = models.CharField(_("done by (user name)"), max_length=150)
+    subject = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="account_events",
+        verbose_name=_("account"),
+    )
+    subject_username = models.CharField(_("account (user name)"), max_length=150)
+    ip_address = models.CharField(_("address"), max_length=45, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("account security event")
+        verbose_name_plural = _("account security events")
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("reset_second_factor", "Can reset the second factor of staff of the branch"),
+            ("issue_worker_reset_link", "Can issue a portal password reset link at the branch"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.actor_username} -> {self.subject_username}"
+
+
+class UserSession(models.Model):
+    """The sessions a user is signed in with, so "sign out everywhere" can end each one."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="tracked_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.session_key[:6]}…"

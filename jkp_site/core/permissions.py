@@ -26,3 +26,8 @@ class ParticipantPerm(StrEnum):
 class TrainingPerm(StrEnum):
     MANAGE_ACTIVITY = "training.manage_activity"
     REFER = "training.refer_training"
+
+
+class AccountPerm(StrEnum):
+    RESET_SECOND_FACTOR = "core.reset_second_factor"
+    ISSUE_WORKER_RESET_LINK = "core.issue_worker_reset_link"

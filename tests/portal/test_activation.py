@@ -149,14 +149,72 @@ def test_attempts_are_throttled_per_address_even_with_correct_details(client, pe
     assert not Participant.objects.get(pk=person.pk).user_id
 
 
-def test_throttle_counts_per_nik_across_addresses(client, person, settings):
+def test_a_stranger_cannot_shut_the_owner_out_from_another_address(client, person, settings):
+    """Failures on a NIK lock that NIK from that address only: the owner elsewhere goes on."""
     settings.PORTAL_ACTIVATION_LIMIT = 3
-    for k in range(3):
-        activate(client, form(person, kpj_number="9999999999" + str(k)), REMOTE_ADDR=f"10.0.0.{k}")
+    for k in range(5):
+        activate(client, form(person, kpj_number="9999999999" + str(k)), REMOTE_ADDR="10.0.0.7")
+    assert activate(client, form(person), REMOTE_ADDR="10.0.0.7").status_code == 429
 
     response = activate(client, form(person), REMOTE_ADDR="10.0.0.99")
 
-    assert response.status_code == 429
+    assert response.status_code == 302
+    assert Participant.objects.get(pk=person.pk).user_id
+
+
+def test_many_addresses_on_one_nik_are_each_held_back(client, person, settings):
+    settings.PORTAL_ACTIVATION_LIMIT = 10
+    settings.PORTAL_ACTIVATION_PAIR_THRESHOLD = 3
+    for address in ("10.0.0.1", "10.0.0.2"):
+        for k in range(3):
+            activate(client, form(person, birth_date=f"1980-01-0{k + 1}"), REMOTE_ADDR=address)
+        # The per-(NIK, address) lock, well before the address limit.
+        assert activate(client, form(person), REMOTE_ADDR=address).status_code == 429
+
+
+def test_the_lock_on_a_nik_and_address_is_short_and_escalates(
+    client, person, settings, time_machine
+):
+    settings.PORTAL_ACTIVATION_LIMIT = 100
+    settings.PORTAL_ACTIVATION_PAIR_THRESHOLD = 3
+    settings.PORTAL_ACTIVATION_PAIR_LOCK = 60
+    time_machine.move_to(dt.datetime(2026, 3, 2, 8, tzinfo=dt.UTC), tick=False)
+    address = {"REMOTE_ADDR": "10.3.3.3"}
+    for k in range(3):
+        activate(client, form(person, birth_date=f"1980-01-0{k + 1}"), **address)
+    locked = activate(client, form(person, birth_date="1980-01-09"), **address)
+    assert locked.status_code == 429
+    assert "1" in str(locked.context["form"].non_field_errors())  # one minute
+
+    time_machine.shift(dt.timedelta(seconds=61))
+    assert activate(client, form(person, birth_date="1980-01-08"), **address).status_code == 200
+    # The fourth failure locks for twice as long.
+    time_machine.shift(dt.timedelta(seconds=61))
+    assert activate(client, form(person), **address).status_code == 429
+    time_machine.shift(dt.timedelta(seconds=60))
+    assert activate(client, form(person), **address).status_code == 302
+
+
+def test_behind_a_proxy_the_activation_throttle_sees_the_client(client, person, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.PORTAL_ACTIVATION_LIMIT = 3
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    stranger = ParticipantFactory()
+    for k in range(3):
+        # A forged left-hand entry changes nothing: the proxy's entry is the client.
+        activate(
+            client,
+            form(stranger, kpj_number="9999999999" + str(k)),
+            HTTP_X_FORWARDED_FOR=f"1.1.1.{k}, 203.0.113.66",
+            **proxy,
+        )
+    assert (
+        activate(client, form(person), HTTP_X_FORWARDED_FOR="2.2.2.2, 203.0.113.66", **proxy)
+    ).status_code == 429
+
+    response = activate(client, form(person), HTTP_X_FORWARDED_FOR="203.0.113.10", **proxy)
+
+    assert response.status_code == 302
 
 
 def test_throttle_is_per_address_for_other_people(client, person, settings):
