@@ -132,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jkp_site.core.context_processors.roles",
+                "jkp_site.core.context_processors.degraded",
             ],
         },
     },
@@ -256,7 +257,12 @@ CELERY_BEAT_SCHEDULE["remove-expired-documents"] = {
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            # Django's Redis cache that answers a miss instead of a 500 when Redis is down.
+            "BACKEND": "jkp_site.core.resilience.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

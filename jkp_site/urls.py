@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from jkp_site import health
 from jkp_site.core import views as core_views
 
 admin.site.site_header = "JKP: Jaminan Kehilangan Pekerjaan"
@@ -10,6 +11,7 @@ admin.site.site_title = "JKP"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/workers/", include("portal.branch_urls", namespace="worker_accounts")),

@@ -19,7 +19,8 @@ ROOT = Path(settings.BASE_DIR)
 
 # Bottom to top. An app may import only apps on a lower line (and itself).
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("jkp_site.core", "jkp_site.outbox"),  # ground: users, offices, roles, crypto, outbox
+    ("jkp_site.core",),  # ground: users, offices, roles, crypto, scoping, money, resilience
+    ("jkp_site.outbox",),  # the transactional outbox
     ("jkp_site",),  # settings, URLs, Celery app: names apps only as strings
     ("participants",),
     ("claims",),  # the case, workflow, rules engine, eligibility, notifications

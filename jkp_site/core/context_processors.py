@@ -1,3 +1,4 @@
+from jkp_site.core.resilience import degraded_parts
 from jkp_site.core.roles import ROLE_LABELS, Role
 
 
@@ -9,3 +10,8 @@ def roles(request):
     names = frozenset(group.name for group in user.groups.all())
     labels = [ROLE_LABELS[r] for r in Role if r.value in names]
     return {"user_roles": names, "user_role_labels": labels}
+
+
+def degraded(request):
+    """Parts of the service failing right now (the cache, the broker), for the staff banner."""
+    return {"degraded_parts": degraded_parts()}

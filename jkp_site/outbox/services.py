@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from jkp_site.core.resilience import note_degraded, note_recovered
 from jkp_site.outbox.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -87,6 +88,7 @@ def publish(message_id: int) -> bool:
                 if message.attempts >= MAX_ATTEMPTS:
                     message.state = OutboxMessage.State.FAILED
                 message.save(update_fields=["attempts", "last_error", "available_at", "state"])
+                note_degraded("broker")
                 logger.warning(
                     "outbox: %s (message %s) not published: %s",
                     message.task,
@@ -94,6 +96,7 @@ def publish(message_id: int) -> bool:
                     type(exc).__name__,
                 )
                 return False
+            note_recovered("broker")
             message.state = OutboxMessage.State.SENT
             message.sent_at = timezone.now()
             message.attempts += 1
