@@ -17,12 +17,21 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def broker_down():
     """Celery publishing to a port where nothing listens (Redis stopped)."""
-    saved = {key: celery_app.conf[key] for key in ("task_always_eager", "broker_url")}
-    celery_app.conf.update(task_always_eager=False, broker_url="redis://127.0.0.1:9/0")
-    celery_app._pool = None
+    keys = ("task_always_eager", "broker_url", "broker_write_url")
+    saved = {key: celery_app.conf[key] for key in keys}
+    dead = "redis://127.0.0.1:9/0"
+    celery_app.conf.update(task_always_eager=False, broker_url=dead, broker_write_url=dead)
+    _forget_connections()
     yield
     celery_app.conf.update(**saved)
+    _forget_connections()
+
+
+def _forget_connections():
+    """Celery keeps its broker connections and producers in pools: drop them, so the next
+    publish connects to the broker configured now."""
     celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 def test_an_action_with_the_broker_down_answers_and_its_email_follows_later(
