@@ -50,9 +50,13 @@ if TYPE_CHECKING:
 
 EXPORT_COLUMNS = ["batch", "claim", "nik", "account", "bank", "name", "amount", "reference"]
 RESULT_COLUMNS = ["reference", "status", "amount", "bank_reference", "reason"]
-RESULT_MAX_BYTES = 5 * 1024 * 1024
+# A run of 500,000 transfers fits (a result row is under 100 bytes).
+RESULT_MAX_BYTES = 64 * 1024 * 1024
+BANK_REFERENCE_MAX = 60  # PaymentLine.bank_reference
+REASON_MAX = 255  # PaymentLine.rejection_reason
 GATHER_CHUNK = 100
-_DIGITS = re.compile(r"^\d+$")
+# ASCII digits only: Python's \d also takes Arabic-Indic and other scripts' digits.
+_DIGITS = re.compile(r"^[0-9]+$")
 
 
 @dataclass
@@ -394,6 +398,13 @@ def _read_result_rows(data: bytes) -> list[dict[str, str]]:
         header = [column.strip().lower() for column in next(reader)]
     except (StopIteration, csv.Error):
         raise PaymentFileError(gettext("The file is empty."), []) from None
+    doubled = sorted({column for column in header if header.count(column) > 1})
+    if doubled:
+        raise PaymentFileError(
+            gettext("These columns appear more than once: %(cols)s. Each column once, please.")
+            % {"cols": ", ".join(doubled)},
+            [],
+        )
     missing = [column for column in RESULT_COLUMNS if column not in header]
     if missing:
         raise PaymentFileError(
@@ -467,6 +478,16 @@ def validate_result_file(*, batch: PaymentBatch, data: bytes) -> list[_ResultRow
             messages.append(gettext("A paid row needs the bank's reference."))
         if status == "rejected" and not raw["reason"]:
             messages.append(gettext("A rejected row needs the bank's reason."))
+        # Cut to fit, the bank's own reference would no longer find the transfer at the bank.
+        if len(raw["bank_reference"]) > BANK_REFERENCE_MAX:
+            messages.append(
+                gettext("The bank reference is longer than %(n)s characters.")
+                % {"n": BANK_REFERENCE_MAX}
+            )
+        if len(raw["reason"]) > REASON_MAX:
+            messages.append(
+                gettext("The reason is longer than %(n)s characters.") % {"n": REASON_MAX}
+            )
         if (
             line is not None
             and line.status != PaymentLine.Status.PENDING
@@ -486,8 +507,8 @@ def validate_result_file(*, batch: PaymentBatch, data: bytes) -> list[_ResultRow
                 row=number,
                 line_id=line.pk,
                 status=status,
-                bank_reference=raw["bank_reference"][:60],
-                reason=raw["reason"][:255],
+                bank_reference=raw["bank_reference"],
+                reason=raw["reason"],
             )
         )
     if problems:

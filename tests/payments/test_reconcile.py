@@ -175,3 +175,34 @@ def test_another_branch_cannot_correct_the_account(payable_claims, outsider):
             bank_account="123",
             account_holder="X",
         )
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "expected"),
+    [
+        (
+            ("reference", "status", "amount", "bank_reference", "reason", "reference"),
+            None,
+            "more than once",
+        ),
+        (None, {"amount": "\u0662\u0664\u0660\u0660\u0660\u0660\u0660"}, "digits only"),
+        (None, {"bank_reference": "B" * 500}, "longer than 60"),
+    ],
+    ids=["duplicate column", "arabic-indic digits", "over-long reference"],
+)
+def test_an_odd_bank_file_is_refused_with_a_clear_reason_and_changes_nothing(
+    exported, head_office, header, row, expected
+):
+    rows = paid_rows(exported)
+    if row is not None:
+        first = rows[0]
+        first[2] = row.get("amount", first[2])
+        first[3] = row.get("bank_reference", first[3])
+    data = result_file(rows) if header is None else result_file(rows, header=header)
+    with pytest.raises(payments.PaymentFileError) as refused:
+        payments.reconcile_payment_batch(batch_id=exported.pk, acting_user=head_office, data=data)
+    text = refused.value.message + " ".join(
+        message for problem in refused.value.problems for message in problem.messages
+    )
+    assert expected in text
+    assert not exported.lines.exclude(status="pending").exists()
