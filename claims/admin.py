@@ -31,6 +31,7 @@ from claims.models import (
     PaymentBatch,
     PaymentLine,
 )
+from jkp_site.core.admin_scope import OutOfScopeIs404
 from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.permissions import ClaimPerm
 from jkp_site.core.scoping import branch_scope_q
@@ -44,7 +45,7 @@ def _looks_like_nik(term: str) -> bool:
     return digits.isdigit() and len(digits) == 16
 
 
-class BranchScopedAdmin(admin.ModelAdmin):
+class BranchScopedAdmin(OutOfScopeIs404, admin.ModelAdmin):
     """Read-only and scoped to the branch; objects out of scope are 404, never a redirect."""
 
     claim_path = "claim__"
@@ -53,9 +54,6 @@ class BranchScopedAdmin(admin.ModelAdmin):
         qs = super().get_queryset(request)
         scope = branch_scope_q(request.user, prefix=self.claim_path)
         return qs if scope is None else qs.filter(scope)
-
-    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
-        raise Http404
 
     def has_add_permission(self, request):
         return False

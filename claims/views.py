@@ -309,7 +309,9 @@ def document_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def document_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
-    """An authorised download: never a public URL, always as an attachment."""
+    """An authorised download: never a public URL, always as an attachment. Staff who may
+    read documents only (workers download their own through the portal)."""
+    _require(request, "claims.view_document")
     document = selectors.get_document_for_user(user=request.user, pk=pk)
     try:
         handle = document.file.open("rb")

@@ -5,6 +5,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from jkp_site.core.admin_scope import OutOfScopeIs404
 from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.scoping import branch_scope_q
 from participants.models import (
@@ -19,7 +20,7 @@ from participants.selectors import participants_visible_to
 from participants.services import reveal_personal_data
 
 
-class BranchScopedAdmin(admin.ModelAdmin):
+class BranchScopedAdmin(OutOfScopeIs404, admin.ModelAdmin):
     """Supervisors see their branch and its sub-offices; head office and superusers see all.
 
     ``branch_prefix`` is the lookup path to the model that carries the branch (the employer).
@@ -62,7 +63,7 @@ class RevealForm(forms.Form):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(OutOfScopeIs404, admin.ModelAdmin):
     """Masked by default (UU PDP 27/2022): the whole NIK or account number is shown only on
     "show", which records who asked, when and why (``PersonalDataReveal``)."""
 
@@ -143,7 +144,7 @@ class ParticipantAdmin(admin.ModelAdmin):
 
 
 @admin.register(PersonalDataReveal)
-class PersonalDataRevealAdmin(admin.ModelAdmin):
+class PersonalDataRevealAdmin(OutOfScopeIs404, admin.ModelAdmin):
     """Supervisors read who was shown whole numbers at their branch; nobody edits the log."""
 
     list_display = ["revealed_at", "participant", "field", "revealed_to", "reason"]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from jkp_site.core.admin_scope import OutOfScopeIs404
 from jkp_site.core.scoping import branch_scope_q
 from training.models import (
     JobSeekingActivity,
@@ -10,7 +11,7 @@ from training.models import (
 )
 
 
-class BranchScopedAdmin(admin.ModelAdmin):
+class BranchScopedAdmin(OutOfScopeIs404, admin.ModelAdmin):
     """Rows of another branch's claims stay out of a non-superuser's admin, as on the screens."""
 
     def get_queryset(self, request):
