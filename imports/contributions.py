@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from benefits.conditions import stop_on_reemployment
 from participants.models import ContributionMonth, Employer, ImportJob, Participant
+from jkp_site.core.money import format_rupiah
 from participants.nik import parse_nik
 
 COLUMNS = ("nik", "npp", "period", "wage", "paid_date")
@@ -51,9 +52,10 @@ NIK_CACHE_SIZE = 50_000
 # stop_on_reemployment filters with IN (...): keep each call well under the parameter limit.
 STOP_CHUNK = 10_000
 
-_NPP = re.compile(r"^\d{8}$")
-_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# ASCII digits only (re.ASCII): Python's \d also takes Arabic-Indic and other scripts' digits.
+_NPP = re.compile(r"^\d{8}$", re.ASCII)
+_PERIOD = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII)
 
 
 class ImportFileError(Exception):
@@ -245,6 +247,23 @@ def _duplicate(first_line: int) -> str:
     return _("Same NIK and period as line %(line)d.") % {"line": first_line}
 
 
+def _wage_conflict(stored: int) -> str:
+    return _(
+        "This month is already stored with a wage of %(wage)s: a different wage is a "
+        "correction, which an import does not apply; it is listed so it is not lost."
+    ) % {"wage": format_rupiah(stored)}
+
+
+def _resolve_error(line: int, kind: str) -> RowError:
+    if kind == "nik":
+        return RowError(line, "nik", _unknown_nik())
+    if kind == "npp":
+        return RowError(line, "npp", _unknown_npp())
+    if kind.startswith("wage:"):
+        return RowError(line, "wage", _wage_conflict(int(kind[5:])))
+    return RowError(line, "period", _duplicate(int(kind)))
+
+
 def _merge_postgresql(
     staged_path: Path, *, apply_valid_rows: bool, known_errors: bool
 ) -> tuple[list, Outcome]:
@@ -276,15 +295,13 @@ def _merge_postgresql(
             f" UNION ALL SELECT d.line, d.first::text FROM (SELECT line, min(line) OVER"
             f" (PARTITION BY nik_index, period) AS first FROM import_staging) d"
             f" WHERE d.line <> d.first"
+            # A month already stored with another wage: a correction, reported, not dropped.
+            f" UNION ALL SELECT s.line, 'wage:' || c.wage::text FROM import_staging s"
+            f" JOIN {participant} p ON p.nik_index = s.nik_index"
+            f" JOIN {contribution} c ON c.participant_id = p.id AND c.period = s.period"
+            f" WHERE c.wage <> s.wage"
         )
-        errors = [
-            RowError(line, "nik", _unknown_nik())
-            if kind == "nik"
-            else RowError(line, "npp", _unknown_npp())
-            if kind == "npp"
-            else RowError(line, "period", _duplicate(int(kind)))
-            for line, kind in cursor.fetchall()
-        ]
+        errors = [_resolve_error(line, kind) for line, kind in cursor.fetchall()]
         if (errors or known_errors) and not apply_valid_rows:
             return errors, outcome
         duplicate_lines = [e.line for e in errors if e.field == "period"]
@@ -306,9 +323,10 @@ def _merge_postgresql(
             outcome.inserted_rows += months
         cursor.execute("SELECT count(*) FROM import_staging")
         staged = cursor.fetchone()[0]
-    outcome.skipped_rows = (
-        staged - outcome.inserted_rows - len({e.line for e in errors if e.field != "period"})
-    )
+    # Rows still staged that did not go in: months already stored with the same wage. Rows with
+    # an error stayed out of the merge; duplicates were already taken out of the staging table.
+    refused = {e.line for e in errors if e.field != "period"} - set(duplicate_lines)
+    outcome.skipped_rows = staged - outcome.inserted_rows - len(refused)
     outcome.applied = True
     return errors, outcome
 
@@ -329,6 +347,12 @@ def _merge_portable(
                 "nik_index", "id"
             )
         )
+        stored = {
+            (participant_id, period): wage
+            for participant_id, period, wage in ContributionMonth.objects.filter(
+                participant_id__in=set(ids.values()), period__in={r[3] for r in rows}
+            ).values_list("participant_id", "period", "wage")
+        }
         missing_npp = {r[2] for r in rows} - set(employers)
         if missing_npp:
             employers.update(dict.fromkeys(missing_npp))
@@ -343,6 +367,9 @@ def _merge_portable(
             earlier = first_line.setdefault((nik_index, period), line)
             if earlier != line:
                 row_errors.append(RowError(line, "period", _duplicate(earlier)))
+            kept = stored.get((ids.get(nik_index), period))
+            if kept is not None and kept != wage:
+                row_errors.append(RowError(line, "wage", _wage_conflict(kept)))
             if row_errors or employer_id is None:
                 errors.extend(row_errors)
                 continue

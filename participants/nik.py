@@ -37,7 +37,8 @@ class NikInfo:
 def parse_nik(value: str, *, today: dt.date | None = None) -> NikInfo:
     """Validate a NIK and return what it encodes; raises ValidationError naming the fault."""
     nik = "".join(str(value).split())
-    if not nik.isdigit():
+    # isascii() too: str.isdigit() also takes Arabic-Indic and other scripts' digits.
+    if not (nik.isascii() and nik.isdigit()):
         raise ValidationError(_("NIK may contain digits only."), code="nik_digits")
     if len(nik) != 16:
         raise ValidationError(

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.conf import settings
 from django.test import override_settings
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from jkp_site.core.roles import Role
@@ -101,6 +102,16 @@ def outside_supervisor(other_branch):
     return UserFactory(
         username="kepala_lain", branch=other_branch, role=Role.KEPALA_BIDANG, is_staff=True
     )
+
+
+@pytest.fixture(autouse=True)
+def _interface_language_restored():
+    """Each test starts and ends in the site's default language (Indonesian). A request sets
+    the thread's language from its cookie or Accept-Language header and nothing resets it, so
+    an English page in one test would otherwise make the next test's messages English."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -55,6 +55,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -1160,6 +1161,10 @@ def _nothing(*args: Any, **kwargs: Any) -> None:
     return None
 
 
+def _keep_connection(self: BaseDatabaseWrapper) -> None:
+    return None
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     """Built once, inside a transaction that is rolled back after the module."""
@@ -1175,6 +1180,12 @@ def world(django_db_setup, django_db_blocker):
             # Only status codes and bodies are read: the test client need not copy the context
             # of every template rendered (the admin renders hundreds per page).
             with (
+                # The world lives in one open transaction: the end of a request must not close
+                # the connection, as close_old_connections does with CONN_MAX_AGE=0 (the
+                # PostgreSQL test settings) whenever a response is closed.
+                mock.patch.object(
+                    BaseDatabaseWrapper, "close_if_unusable_or_obsolete", _keep_connection
+                ),
                 mock.patch("django.test.client.store_rendered_templates", _nothing),
                 # As in production (the demo default, DEBUG, leaves it off).
                 override_settings(STAFF_OTP_REQUIRED=True),

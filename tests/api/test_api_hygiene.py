@@ -57,7 +57,7 @@ def test_an_expired_token_is_refused(issue_token, worker):
     )
     answer = api.post(ELIGIBILITY, {"nik": worker.nik}, format="json")
     assert answer.status_code == 401
-    assert "expired" in answer.json()["error"]["message"]
+    assert "kedaluwarsa" in answer.json()["error"]["message"]  # "expired", in Indonesian
 
 
 def test_a_token_limited_to_an_address_works_only_from_there(issue_token, worker):

@@ -256,3 +256,30 @@ def test_postgresql_merges_with_copy_and_one_insert(tmp_path, people):
     assert len(inserts) == 1
     assert "ON CONFLICT (participant_id, period) DO NOTHING" in inserts[0]
     assert any(s.startswith("CREATE TEMPORARY TABLE import_staging") for s in statements)
+
+
+def test_a_different_wage_for_a_stored_month_is_a_listed_correction_not_a_silent_skip(
+    tmp_path, people
+):
+    employer, _new, first, _second = people
+    once = write(tmp_path, f"{first.nik},11112222,2026-08,4000000,2026-09-10\n", "a.csv")
+    assert import_contributions(once, today=TODAY)[0].inserted_rows == 1
+    same = write(tmp_path, f"{first.nik},11112222,2026-08,4000000,2026-09-10\n", "b.csv")
+    outcome, errors = import_contributions(same, today=TODAY)
+    assert (outcome.skipped_rows, errors) == (1, [])
+    changed = write(tmp_path, f"{first.nik},11112222,2026-08,4500000,2026-09-10\n", "c.csv")
+    outcome, errors = import_contributions(changed, today=TODAY)
+    assert [(e.line, e.field) for e in errors] == [(2, "wage")]
+    assert "4.000.000" in errors[0].reason
+    assert not outcome.applied
+    assert ContributionMonth.objects.get(participant=first, period=dt.date(2026, 8, 1)).wage == (
+        4_000_000
+    )
+
+
+def test_digits_of_other_scripts_are_refused(tmp_path, people):
+    _employer, _new, first, _second = people
+    arabic_indic = "\u0661\u0661\u0661\u0661\u0662\u0662\u0662\u0662"  # "11112222"
+    path = write(tmp_path, f"{first.nik},{arabic_indic},2026-08,4000000,2026-09-10\n")
+    _outcome, errors = import_contributions(path, today=TODAY)
+    assert [e.field for e in errors] == ["npp"]
