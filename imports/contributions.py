@@ -37,8 +37,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from benefits.conditions import stop_on_reemployment
-from participants.models import ContributionMonth, Employer, ImportJob, Participant
 from jkp_site.core.money import format_rupiah
+from participants.models import ContributionMonth, Employer, ImportJob, Participant
 from participants.nik import parse_nik
 
 COLUMNS = ("nik", "npp", "period", "wage", "paid_date")

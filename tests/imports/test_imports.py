@@ -261,7 +261,7 @@ def test_postgresql_merges_with_copy_and_one_insert(tmp_path, people):
 def test_a_different_wage_for_a_stored_month_is_a_listed_correction_not_a_silent_skip(
     tmp_path, people
 ):
-    employer, _new, first, _second = people
+    _employer, _new, first, _second = people
     once = write(tmp_path, f"{first.nik},11112222,2026-08,4000000,2026-09-10\n", "a.csv")
     assert import_contributions(once, today=TODAY)[0].inserted_rows == 1
     same = write(tmp_path, f"{first.nik},11112222,2026-08,4000000,2026-09-10\n", "b.csv")
