@@ -367,7 +367,8 @@ def _merge_portable(
             earlier = first_line.setdefault((nik_index, period), line)
             if earlier != line:
                 row_errors.append(RowError(line, "period", _duplicate(earlier)))
-            kept = stored.get((ids.get(nik_index), period))
+            participant_id = ids.get(nik_index)
+            kept = None if participant_id is None else stored.get((participant_id, period))
             if kept is not None and kept != wage:
                 row_errors.append(RowError(line, "wage", _wage_conflict(kept)))
             if row_errors or employer_id is None:
