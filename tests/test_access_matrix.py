@@ -51,7 +51,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -1082,6 +1081,8 @@ def _build_world() -> World:
         "bank_change": bank_change,
         "flag": flag,
         "month": month,
+        # A staff member of branch A whose second factor a supervisor may reset.
+        "staff_member": officer,
     }
     admin_objects: dict[type[Model], Model] = {
         Group: Group.objects.get(name=Role.PETUGAS.value),
@@ -1221,6 +1222,7 @@ OBJECT_OF = {
     "portal:accept_training": "referral",
     "portal:document": "document",
     "portal:instalment": "instalment",
+    "account:staff_reset_second_factor": "staff_member",
 }
 
 _PART = re.compile(
