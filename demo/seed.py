@@ -207,7 +207,7 @@ def _worker(worker: DemoWorker, serial: int, employer: Employer, phk: dt.date) -
         gender=Participant.Gender.FEMALE if worker.female else Participant.Gender.MALE,
         registered_on=start,
         email=f"{worker.kpj}@contoh.invalid",
-        phone="0812" + worker.kpj[-8:],
+        phone="0812" + worker.kpj,
         bank_name="BRI",
         bank_account=worker.bank_account,
         bank_account_holder=worker.name,

@@ -35,8 +35,10 @@ def test_demo_data_at_scale_is_repeatable_and_valid():
 def test_the_demo_holds_one_duplicate_account_pair_and_no_other():
     demo.seed()
     flagged = Claim.objects.filter(
-        identity_flags__cleared_at__isnull=True, identity_flags__kind="bank_account"
-    ).values_list("participant__kpj_number", flat=True)
-    assert set(flagged) == {"21000000003", "21000000002"}
+        identity_flags__isnull=False, identity_flags__cleared_at__isnull=True
+    ).values_list("participant__kpj_number", "identity_flags__kind")
+    assert set(flagged) == {("21000000003", "bank_account"), ("21000000002", "bank_account")}
+    phones = [p.phone for p in Participant.objects.all()]
+    assert len(phones) == len(set(phones))
     accounts = [p.bank_account for p in Participant.objects.all()]
     assert len(accounts) - len(set(accounts)) == 1
