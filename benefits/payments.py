@@ -17,12 +17,14 @@ and the report lists every problem. A valid file is applied in one transaction.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
@@ -44,8 +46,6 @@ from jkp_site.core.permissions import ClaimPerm
 from jkp_site.outbox.services import enqueue
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     from jkp_site.core.models import User
 
 EXPORT_COLUMNS = ["batch", "claim", "nik", "account", "bank", "name", "amount", "reference"]
@@ -180,6 +180,9 @@ def _add_chunk(batch: PaymentBatch, instalment_ids: list[int]) -> bool:
         if not still_open:
             return False
         now = timezone.now()
+        # The batch's heartbeat: a batch left open with no chunk for JOB_STALE_MINUTES has lost
+        # its worker, and resume_stale_payment_batches starts the gathering again.
+        PaymentBatch.objects.filter(pk=batch.pk).update(updated_at=now)
         claimed = [
             pk
             for pk in instalment_ids
@@ -239,6 +242,26 @@ def gather_payment_batch(*, batch_id: int) -> PaymentBatch | None:
         batch.gathered_at = timezone.now()
         batch.save(update_fields=["state", "gathered_at", "updated_at"])
     return batch
+
+
+def resume_stale_payment_batches(*, now: dt.datetime | None = None) -> int:
+    """Beat, every few minutes: an open batch silent for ``JOB_STALE_MINUTES`` lost its worker
+    (a killed process group never puts its message back before the broker's visibility
+    timeout); the gathering is owed again through the outbox. Gathering resumes the one open
+    batch and claims each instalment once, so a second runner changes nothing twice."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(minutes=settings.JOB_STALE_MINUTES)
+    stale = list(
+        PaymentBatch.objects.filter(
+            state=PaymentBatch.State.OPEN, updated_at__lt=cutoff
+        ).values_list("pk", "updated_at")
+    )
+    for pk, last in stale:
+        enqueue(
+            "benefits.tasks.run_payment_batch_task",
+            key=f"resume-batch:{pk}:{last:%Y%m%d%H%M%S}",
+        )
+    return len(stale)
 
 
 def run_payment_batch(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from benefits.conditions import evaluate_due_instalments
-from benefits.payments import run_payment_batch
+from benefits.payments import resume_stale_payment_batches, run_payment_batch
 from jkp_site.core.models import User
 
 
@@ -28,3 +28,9 @@ def run_payment_batch_task(acting_user_id: int | None = None) -> int | None:
     user = User.objects.filter(pk=acting_user_id).first() if acting_user_id else None
     batch = run_payment_batch(acting_user=user)
     return batch.pk if batch is not None else None
+
+
+@shared_task
+def resume_stale_payment_batches_task() -> int:
+    """Every five minutes: an open batch whose worker stopped is gathered again."""
+    return resume_stale_payment_batches()

@@ -464,16 +464,19 @@ def run_import_job(job_id: int) -> ImportJob:
     if job.status == ImportJob.Status.DONE:
         return job
     path = Path(job.file.path)
+    # Every write of progress is also the job's heartbeat (updated_at): the sweeper
+    # (imports.sweeper) resumes a job whose heartbeat stopped, whatever killed its worker.
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.VALIDATING,
         total_rows=count_rows(path),
         processed_rows=0,
         started_at=timezone.now(),
         message="",
+        updated_at=timezone.now(),
     )
 
     def progress(rows: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(processed_rows=rows)
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=rows, updated_at=timezone.now())
 
     job.refresh_from_db()
     try:
@@ -482,7 +485,7 @@ def run_import_job(job_id: int) -> ImportJob:
             apply_valid_rows=job.apply_valid_rows,
             on_progress=progress,
             on_checked=lambda: ImportJob.objects.filter(pk=job.pk).update(
-                status=ImportJob.Status.APPLYING
+                status=ImportJob.Status.APPLYING, updated_at=timezone.now()
             ),
         )
     except ImportFileError as exc:

@@ -230,6 +230,16 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_BEAT_SCHEDULE: dict = {}
+# A job (import, payment batch) silent this long has lost its worker: the sweepers resume it.
+JOB_STALE_MINUTES = env.int("JOB_STALE_MINUTES", default=10)
+CELERY_BEAT_SCHEDULE["resume-stale-imports"] = {
+    "task": "imports.tasks.resume_stale_imports_task",
+    "schedule": 300.0,
+}
+CELERY_BEAT_SCHEDULE["resume-stale-payment-batches"] = {
+    "task": "benefits.tasks.resume_stale_payment_batches_task",
+    "schedule": 300.0,
+}
 CELERY_BEAT_SCHEDULE["relay-outbox"] = {
     "task": "jkp_site.outbox.tasks.relay_outbox_task",
     "schedule": 60.0,

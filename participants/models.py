@@ -296,6 +296,9 @@ class ImportJob(BaseModel):
     file_removed_at = models.DateTimeField(
         _("file removed (retention)"), null=True, blank=True, editable=False
     )
+    resumes = models.PositiveSmallIntegerField(
+        _("times resumed after its worker stopped"), default=0, editable=False
+    )
 
     class Meta:
         verbose_name = _("contribution import")
