@@ -137,10 +137,11 @@ def open_payment_batch(
     raise ApplicationError(gettext("Could not open a payment batch; try again."))
 
 
-def _flag_open():
-    """An open duplicate-identity flag on the instalment's (or line's) claim."""
+def _flag_open(claim_path: str = "claim_id") -> Exists:
+    """An open duplicate-identity flag on the claim at ``claim_path`` (an instalment's
+    ``claim_id``, a payment line's ``instalment__claim_id``)."""
     return Exists(
-        IdentityFlag.objects.filter(claim_id=OuterRef("claim_id"), cleared_at__isnull=True)
+        IdentityFlag.objects.filter(claim_id=OuterRef(claim_path), cleared_at__isnull=True)
     )
 
 
@@ -360,7 +361,7 @@ def hold_flagged_lines(*, batch: PaymentBatch) -> int:
         raise_identity_flags(claim)
     held = list(
         batch.lines.filter(status=PaymentLine.Status.PENDING)
-        .annotate(flagged=_flag_open_for_line())
+        .annotate(flagged=_flag_open("instalment__claim_id"))
         .filter(flagged=True)
         .values_list("pk", "instalment_id")
     )
@@ -380,14 +381,6 @@ def hold_flagged_lines(*, batch: PaymentBatch) -> int:
         updated_at=now,
     )
     return len(held)
-
-
-def _flag_open_for_line():
-    return Exists(
-        IdentityFlag.objects.filter(
-            claim_id=OuterRef("instalment__claim_id"), cleared_at__isnull=True
-        )
-    )
 
 
 # --- Reconciliation ---------------------------------------------------------------------------

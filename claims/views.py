@@ -39,7 +39,7 @@ from claims.forms import (
     StopForm,
     WithdrawForm,
 )
-from claims.models import ClaimState
+from claims.models import Claim, ClaimState
 from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.http import AuthenticatedHttpRequest
 from jkp_site.core.permissions import ClaimPerm
@@ -54,6 +54,10 @@ PAGE_SIZE = 25
 def _require(request: HttpRequest, *perms: str) -> None:
     if not any(request.user.has_perm(perm) for perm in perms):
         raise PermissionDenied
+
+
+def _form_errors(form: Any) -> str:
+    return " ".join(str(message) for errors in form.errors.values() for message in errors)
 
 
 def _employers_in_scope(user) -> Any:
@@ -291,7 +295,7 @@ def document_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     claim = selectors.get_claim_for_user(user=request.user, pk=pk)
     form = DocumentUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+        messages.error(request, _form_errors(form))
         return redirect(claim)
     try:
         document = services.add_document(
@@ -365,9 +369,7 @@ def _action(
         if form_class is not None:
             form = form_class(request.POST, prefix=prefix)
             if not form.is_valid():
-                messages.error(
-                    request, " ".join(m for errors in form.errors.values() for m in errors)
-                )
+                messages.error(request, _form_errors(form))
                 return redirect(claim)
             data = form.cleaned_data
         try:
@@ -445,30 +447,45 @@ stop = _action(
 )
 
 
+def _act_on_claim_of(
+    request: AuthenticatedHttpRequest,
+    claim: Claim,
+    form: Any,
+    act: Callable[[dict[str, Any]], Any],
+    done: Callable[[dict[str, Any]], str],
+) -> HttpResponse:
+    """Validate ``form``, ``act`` on its data, say how it went, back to the case."""
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect(claim)
+    try:
+        act(form.cleaned_data)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done(form.cleaned_data))
+    return redirect(claim)
+
+
 @login_required
 @require_POST
 def bank_change_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The second person confirms or refuses a change of the claim's bank account."""
     _require(request, ClaimPerm.CHANGE_PAYMENT_DETAILS)
     change = selectors.get_bank_change_for_user(user=request.user, pk=pk)
-    form = BankChangeDecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
-        return redirect(change.claim)
-    try:
-        payment_details.decide_bank_account_change(
-            change_id=change.pk, acting_user=request.user, **form.cleaned_data
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
+    return _act_on_claim_of(
+        request,
+        change.claim,
+        BankChangeDecisionForm(request.POST),
+        lambda data: payment_details.decide_bank_account_change(
+            change_id=change.pk, acting_user=request.user, **data
+        ),
+        lambda data: (
             _("New account confirmed: the next payment goes to it.")
-            if form.cleaned_data["confirm"]
-            else _("Change refused: the account stays as it was."),
-        )
-    return redirect(change.claim)
+            if data["confirm"]
+            else _("Change refused: the account stays as it was.")
+        ),
+    )
 
 
 @login_required
@@ -477,19 +494,15 @@ def identity_flag_clear(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     """A supervisor clears a duplicate-identity flag with a reason; held money is released."""
     _require(request, ClaimPerm.CLEAR_IDENTITY_FLAG)
     flag = selectors.get_identity_flag_for_user(user=request.user, pk=pk)
-    form = ClearFlagForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
-        return redirect(flag.claim)
-    try:
-        payment_details.clear_identity_flag(
-            flag_id=flag.pk, acting_user=request.user, **form.cleaned_data
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Flag cleared: the held payments go in the next batch."))
-    return redirect(flag.claim)
+    return _act_on_claim_of(
+        request,
+        flag.claim,
+        ClearFlagForm(request.POST),
+        lambda data: payment_details.clear_identity_flag(
+            flag_id=flag.pk, acting_user=request.user, **data
+        ),
+        lambda _data: _("Flag cleared: the held payments go in the next batch."),
+    )
 
 
 @login_required
