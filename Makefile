@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SIZE ?= small
 
-.PHONY: help venv run serve migrate seed test lint typecheck format check browser bench bench-import demo-data messages clean
+.PHONY: help venv run serve migrate seed test lint typecheck format check browser bench bench-import bench-national demo-data messages clean
 
 help:
 	@echo "make run         set up everything (venv, dependencies, database, demo data) and serve http://$(HOST):$(PORT)/"
@@ -16,6 +16,7 @@ help:
 	@echo "make typecheck   mypy with django-stubs (strict for the rules engine and the services)"
 	@echo "make bench       the benchmarks, each with its ratio to a floor measured in the same run"
 	@echo "make bench-import   1,000,000 contribution rows through the import, beside raw COPY"
+	@echo "make bench-national every benchmark at national size"
 	@echo "make demo-data SIZE=small|medium|large   synthetic data at scale"
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -83,7 +84,11 @@ bench: venv
 # One million generated contribution rows through the import path, beside a raw COPY of the
 # same file (PostgreSQL: BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/jkp_bench).
 bench-import: venv
-	$(BIN)/python -m benchmarks import --rows 1000000
+	$(BIN)/python -m benchmarks import --national
+
+# The sizes of issue #14 (1,000,000 claims, 12 million contribution rows, 100,000 instalments).
+bench-national: venv
+	$(BIN)/python -m benchmarks --national
 
 demo-data: migrate
 	$(BIN)/python manage.py seed_demo --size $(SIZE)

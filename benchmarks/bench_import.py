@@ -12,7 +12,6 @@ a thousand employers), creates the participants and employers with bulk inserts,
 import csv
 import datetime as dt
 import random
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -21,6 +20,8 @@ from dateutil.relativedelta import relativedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from benchmarks.harness import Figure, report, say
+
 QUICK_ROWS = 100_000
 FULL_ROWS = 1_000_000
 MONTHS_PER_PARTICIPANT = 10
@@ -28,7 +29,7 @@ EMPLOYERS = 1_000
 BENCH_BRANCH = "BENCH"
 
 
-def run(*, rows: int) -> None:
+def run(*, rows: int) -> list[Figure]:
     from imports.contributions import import_contributions
 
     participants = max(rows // MONTHS_PER_PARTICIPANT, 1)
@@ -57,10 +58,11 @@ def run(*, rows: int) -> None:
     import_rate = written / import_seconds
     say(f"  raw COPY (floor):   {copy_rate:>12,.0f} rows/s  ({copy_seconds:.2f}s)")
     say(f"  import path:        {import_rate:>12,.0f} rows/s  ({import_seconds:.2f}s)")
-    say(
-        f"  ratio import/COPY:  {import_rate / copy_rate:.3f}  "
-        f"(COPY is {copy_rate / import_rate:.1f}x faster)"
-    )
+    return [
+        report(
+            "import", size=written, value=import_rate, floor=copy_rate, goal=">= 0.5", unit="rows/s"
+        )
+    ]
 
 
 def _reset_and_seed(count: int) -> tuple[list[str], list[str]]:
@@ -160,6 +162,4 @@ def _time_raw_copy(path: Path) -> float:
     return seconds
 
 
-def say(text: str) -> None:
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
+BENCHES = {"import": lambda national: run(rows=FULL_ROWS if national else QUICK_ROWS)}
