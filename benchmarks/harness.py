@@ -15,6 +15,7 @@ import os
 import platform
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -71,7 +72,7 @@ def report(
     return figure
 
 
-def timed(function, *, repeat: int = 5) -> float:  # type: ignore[no-untyped-def]
+def timed(function: Callable[[], object], *, repeat: int = 5) -> float:
     """The best of `repeat` wall-clock runs of `function()`, in seconds (noise only adds)."""
     best = float("inf")
     for _ in range(repeat):

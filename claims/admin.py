@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from claims import selectors, services
+from claims import delivery, selectors, services
 from claims.models import (
     CaseEvent,
     CashInstalment,
@@ -28,6 +28,7 @@ from claims.models import (
     Decision,
     Document,
     EligibilityResult,
+    EventNotification,
     PaymentBatch,
     PaymentLine,
 )
@@ -187,6 +188,47 @@ class CaseEventAdmin(BranchScopedAdmin):
     list_select_related = ["claim", "actor"]
     search_fields = ["claim__number"]
     date_hierarchy = "created_at"
+
+
+@admin.register(EventNotification)
+class EventNotificationAdmin(BranchScopedAdmin):
+    """What the worker was told, over which channel, and whether it arrived. A failed or given-up
+    delivery can be sent again (audited on the case); nothing else changes here."""
+
+    claim_path = "event__claim__"
+    list_display = [
+        "created_at",
+        "claim_number",
+        "event",
+        "channel",
+        "status",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "sent_at",
+    ]
+    list_filter = ["status", "channel", ("event__claim__branch", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["event__claim"]
+    search_fields = ["event__claim__number"]
+    date_hierarchy = "created_at"
+    exclude = ["recipient"]
+    actions = ["send_again"]
+
+    @admin.display(description=_("claim"), ordering="event__claim__number")
+    def claim_number(self, obj: EventNotification) -> str:
+        return obj.event.claim.number
+
+    def has_send_again_permission(self, request) -> bool:
+        return request.user.has_perm(ClaimPerm.RESEND_NOTIFICATION)
+
+    @admin.action(description=_("Send the failed notifications again"), permissions=["send_again"])
+    def send_again(self, request, queryset):
+        done = sum(
+            1 for item in queryset if delivery.resend(item, actor=request.user, note="admin")
+        )
+        self.message_user(
+            request, gettext("%(count)d notification(s) will be sent again.") % {"count": done}
+        )
 
 
 @admin.register(Decision)

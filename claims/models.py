@@ -455,21 +455,69 @@ class InstalmentStatus(models.TextChoices):
 
 
 class EventNotification(models.Model):
-    """The e-mail sent to the worker about one case event: at most one per event, so a rerun
-    of the notification task (a retry, a redelivered message) sends nothing twice."""
+    """The delivery of one case event to the worker over one channel (today: e-mail).
 
-    event = models.OneToOneField(CaseEvent, on_delete=models.PROTECT, related_name="notification")
-    recipient = models.EmailField()
-    subject = models.CharField(max_length=255)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    Written, pending, in the transaction of the event that owes it (``claims.workflow``), so the
+    case shows what the worker is owed even while the broker is down. At most one per event and
+    channel: a rerun of the delivery task (a retry, a redelivered message) sends nothing twice.
+    A failed send is recorded with its reason and tried again later with a growing delay
+    (``claims.delivery``) until it is sent or given up.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed, will be tried again")
+        GAVE_UP = "gave_up", _("Failed, given up")
+        NO_ADDRESS = "no_address", _("Not sent: no address")
+
+    event = models.ForeignKey(CaseEvent, on_delete=models.PROTECT, related_name="notifications")
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
+    )
+    recipient = models.EmailField(_("recipient"), blank=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
+        ordering = ["created_at", "id"]
+        permissions = [("resend_notification", "Can send a failed notification again")]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "channel"], name="notification_once"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "sent", "failed", "gave_up", "no_address"]),
+                name="notification_status_valid",
+            ),
+            # Sent exactly when it has a time of sending.
+            models.CheckConstraint(
+                condition=Q(status="sent", sent_at__isnull=False)
+                | (~Q(status="sent") & Q(sent_at__isnull=True)),
+                name="notification_sent_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status="failed"),
+                name="notification_retry_due",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.event_id} -> {self.recipient}"
+        return f"{self.event_id} {self.channel} {self.status}"
 
 
 # The highest percent and amount of any rule version (V2: 60 % of the Rp 5,000,000 ceiling,

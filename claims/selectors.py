@@ -87,7 +87,10 @@ def claim_detail(*, user: User, pk: int) -> Claim:
         "recommended_by", "verified_by", "created_by", "termination__employment"
     )
     qs = qs.prefetch_related(
-        Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
+        Prefetch(
+            "events",
+            queryset=CaseEvent.objects.select_related("actor").prefetch_related("notifications"),
+        ),
         Prefetch(
             "documents",
             queryset=Document.objects.select_related("uploaded_by", "checked_by"),

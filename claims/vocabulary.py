@@ -74,6 +74,7 @@ ACTION_LABELS = {
     "bank_account_change_requested": _("Change of bank account asked (waits for a second person)"),
     "bank_account_changed": _("New bank account confirmed"),
     "bank_account_change_refused": _("Change of bank account refused"),
+    "notification_resent": _("Notification sent again"),
     "identity_flag_raised": _("Duplicate identity found: payments held"),
     "identity_flag_cleared": _("Duplicate-identity flag cleared"),
     "documents_removed": _("Document files removed after the retention period"),

@@ -16,19 +16,18 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from claims import delivery
 from claims.models import CaseEvent, Claim, ClaimState, Decision
 from claims.notifications import worker_hears_of
 from claims.vocabulary import RejectReason, ReturnReason, StopReason, WithdrawReason
 from jkp_site.core.exceptions import ApplicationError, PermissionDeniedError
 from jkp_site.core.permissions import ClaimPerm
 from jkp_site.core.scoping import covers_branch
-from jkp_site.outbox.services import enqueue
 
 if TYPE_CHECKING:
     from jkp_site.core.models import User
 
 S = ClaimState
-NOTIFY_TASK = "claims.tasks.notify_case_event_task"
 
 
 class InvalidTransition(ApplicationError):  # noqa: N818 (name fixed by the shared API)
@@ -215,8 +214,9 @@ def apply_transition(
 
 
 def _owe_notification(event: CaseEvent) -> None:
-    """The worker's e-mail about ``event``, owed in the same transaction (the outbox)."""
-    enqueue(NOTIFY_TASK, args=[event.pk], key=f"notify:{event.pk}")
+    """The worker's e-mail about ``event``, recorded and owed in the same transaction."""
+    if worker_hears_of(event):
+        delivery.owe(event)
 
 
 def record_event(
@@ -242,8 +242,7 @@ def record_event(
         note=note,
         data=data or {},
     )
-    if worker_hears_of(event):
-        _owe_notification(event)
+    _owe_notification(event)
     return event
 
 

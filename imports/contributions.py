@@ -37,6 +37,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from benefits.conditions import stop_on_reemployment
+from imports.corrections import Corrected, keys_named_twice
+from imports.corrections import apply_corrections as apply_wage_corrections
 from jkp_site.core.money import format_rupiah
 from participants.models import ContributionMonth, Employer, ImportJob, Participant
 from participants.nik import parse_nik
@@ -58,6 +60,10 @@ _PERIOD = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII)
 
 
+class ImportCancelledError(Exception):
+    """The job was cancelled while its rows were being checked: nothing is applied."""
+
+
 class ImportFileError(Exception):
     """The file as a whole cannot be read (not CSV, not UTF-8, wrong header)."""
 
@@ -75,6 +81,7 @@ class Outcome:
     error_rows: int = 0
     inserted_rows: int = 0
     skipped_rows: int = 0
+    corrected_rows: int = 0
     stopped_claims: int = 0
     applied: bool = False
     touched_participant_ids: list[int] = field(default_factory=list)
@@ -250,7 +257,8 @@ def _duplicate(first_line: int) -> str:
 def _wage_conflict(stored: int) -> str:
     return _(
         "This month is already stored with a wage of %(wage)s: a different wage is a "
-        "correction, which an import does not apply; it is listed so it is not lost."
+        "correction, applied only by an import in correction mode; it is listed so it is "
+        "not lost."
     ) % {"wage": format_rupiah(stored)}
 
 
@@ -418,6 +426,8 @@ def import_contributions(
     path: Path,
     *,
     apply_valid_rows: bool = False,
+    apply_corrections: bool = False,
+    job_id: int | None = None,
     today: dt.date | None = None,
     on_progress: Callable[[int], None] = lambda n: None,
     on_checked: Callable[[], object] = lambda: None,
@@ -425,7 +435,9 @@ def import_contributions(
     """Check, resolve and (if clean, or if `apply_valid_rows`) merge one contribution file.
 
     `on_progress(rows)` is called while rows are being checked, `on_checked()` once before
-    the database work starts.
+    the database work starts. With `apply_corrections`, a month already stored with another
+    wage takes the file's wage and keeps the old one in history (imports.corrections) instead
+    of being reported as a conflict; applied only together with the rest of the file.
 
     Returns the outcome and every row error, sorted by line. Raises ImportFileError for a
     file that cannot be read at all; then nothing is applied either.
@@ -441,9 +453,22 @@ def import_contributions(
         on_checked()
         merge = _merge_postgresql if connection.vendor == "postgresql" else _merge_portable
         with transaction.atomic():
+            corrected = Corrected()
+            if apply_corrections:
+                twice = keys_named_twice(_staged_rows(staged_path))
+                corrected = apply_wage_corrections(
+                    _staged_rows(staged_path), twice=twice, job_id=job_id
+                )
             resolve_errors, outcome = merge(
                 staged_path, apply_valid_rows=apply_valid_rows, known_errors=bool(check_errors)
             )
+            if not outcome.applied:
+                # Nothing of the file is applied, its corrections neither.
+                transaction.set_rollback(True)
+                corrected = Corrected()
+            # A corrected month now equals the file and is counted by the merge as present.
+            outcome.corrected_rows = corrected.months
+            outcome.skipped_rows -= corrected.months
             touched = outcome.touched_participant_ids
             for start in range(0, len(touched), STOP_CHUNK):
                 stopped = stop_on_reemployment(participant_ids=touched[start : start + STOP_CHUNK])
@@ -461,33 +486,51 @@ def run_import_job(job_id: int) -> ImportJob:
     already stored.
     """
     job = ImportJob.objects.get(pk=job_id)
-    if job.status == ImportJob.Status.DONE:
+    if job.status in (ImportJob.Status.DONE, ImportJob.Status.CANCELLED):
         return job
     path = Path(job.file.path)
     # Every write of progress is also the job's heartbeat (updated_at): the sweeper
     # (imports.sweeper) resumes a job whose heartbeat stopped, whatever killed its worker.
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportJob.Status.VALIDATING,
-        total_rows=count_rows(path),
-        processed_rows=0,
-        started_at=timezone.now(),
-        message="",
-        updated_at=timezone.now(),
+    started = (
+        ImportJob.objects.filter(pk=job.pk)
+        .exclude(status__in=[ImportJob.Status.DONE, ImportJob.Status.CANCELLED])
+        .update(
+            status=ImportJob.Status.VALIDATING,
+            total_rows=count_rows(path),
+            processed_rows=0,
+            started_at=timezone.now(),
+            message="",
+            updated_at=timezone.now(),
+        )
     )
+    if not started:
+        job.refresh_from_db()
+        return job
 
     def progress(rows: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(processed_rows=rows, updated_at=timezone.now())
+
+    def checked() -> None:
+        # Conditional: a job cancelled while its rows were checked is not applied.
+        moved = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALIDATING).update(
+            status=ImportJob.Status.APPLYING, updated_at=timezone.now()
+        )
+        if not moved:
+            raise ImportCancelledError
 
     job.refresh_from_db()
     try:
         outcome, errors = import_contributions(
             path,
             apply_valid_rows=job.apply_valid_rows,
+            apply_corrections=job.apply_corrections,
+            job_id=job.pk,
             on_progress=progress,
-            on_checked=lambda: ImportJob.objects.filter(pk=job.pk).update(
-                status=ImportJob.Status.APPLYING, updated_at=timezone.now()
-            ),
+            on_checked=checked,
         )
+    except ImportCancelledError:
+        job.refresh_from_db()
+        return job
     except ImportFileError as exc:
         job.status = ImportJob.Status.FAILED
         job.message = str(exc)
@@ -499,6 +542,7 @@ def run_import_job(job_id: int) -> ImportJob:
     job.error_rows = outcome.error_rows
     job.inserted_rows = outcome.inserted_rows
     job.skipped_rows = outcome.skipped_rows
+    job.corrected_rows = outcome.corrected_rows
     job.stopped_claims = outcome.stopped_claims
     job.status = ImportJob.Status.DONE if outcome.applied else ImportJob.Status.NEEDS_DECISION
     job.finished_at = timezone.now()

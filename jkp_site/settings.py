@@ -228,7 +228,13 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 # Publishing must fail fast when Redis is down: the outbox keeps the message and retries.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# The visibility timeout outlasts the longest task (its hard time limit): a message is given to a
+# second worker only when the first has surely died, and the sweepers resume stale jobs sooner.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60,
+}
 CELERY_BEAT_SCHEDULE: dict = {}
 # A job (import, payment batch) silent this long has lost its worker: the sweepers resume it.
 JOB_STALE_MINUTES = env.int("JOB_STALE_MINUTES", default=10)
@@ -239,6 +245,10 @@ CELERY_BEAT_SCHEDULE["resume-stale-imports"] = {
 CELERY_BEAT_SCHEDULE["resume-stale-payment-batches"] = {
     "task": "benefits.tasks.resume_stale_payment_batches_task",
     "schedule": 300.0,
+}
+CELERY_BEAT_SCHEDULE["retry-notifications"] = {
+    "task": "claims.tasks.retry_notifications_task",
+    "schedule": 120.0,
 }
 CELERY_BEAT_SCHEDULE["relay-outbox"] = {
     "task": "jkp_site.outbox.tasks.relay_outbox_task",
@@ -255,6 +265,8 @@ CELERY_BEAT_SCHEDULE["monthly-payment-batch"] = {
 }
 # Retention (UU PDP 27/2022): imported files (plain NIKs) and the documents of closed cases.
 IMPORT_FILE_RETENTION_DAYS = env.int("IMPORT_FILE_RETENTION_DAYS", default=30)
+# The largest contribution file an upload takes (a national monthly file is ~500 MB).
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=1024 * 1024 * 1024)
 DOCUMENT_RETENTION_DAYS = env.int("DOCUMENT_RETENTION_DAYS", default=5 * 365)
 CELERY_BEAT_SCHEDULE["remove-expired-import-files"] = {
     "task": "imports.tasks.remove_expired_import_files_task",

@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from jkp_site.core.crypto import EncryptedCharField, blind_index, mask
 from jkp_site.core.models import BaseModel, KantorCabang
@@ -271,6 +272,7 @@ class ImportJob(BaseModel):
         NEEDS_DECISION = "needs_decision", _("Errors found: nothing applied")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled: nothing applied")
 
     file = models.FileField(upload_to=import_upload_to, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
@@ -280,11 +282,16 @@ class ImportJob(BaseModel):
     apply_valid_rows = models.BooleanField(
         _("apply the valid rows even if some rows have errors"), default=False
     )
+    apply_corrections = models.BooleanField(
+        _("correct the wage of months already stored (the old wage is kept in history)"),
+        default=False,
+    )
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
     error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
     inserted_rows = models.PositiveIntegerField(_("months added"), default=0)
     skipped_rows = models.PositiveIntegerField(_("months already present"), default=0)
+    corrected_rows = models.PositiveIntegerField(_("months corrected"), default=0)
     stopped_claims = models.PositiveIntegerField(_("benefits stopped (re-employment)"), default=0)
     errors_file = models.FileField(upload_to="imports/errors/", max_length=200, blank=True)
     message = models.TextField(_("message"), blank=True)
@@ -299,6 +306,10 @@ class ImportJob(BaseModel):
     resumes = models.PositiveSmallIntegerField(
         _("times resumed after its worker stopped"), default=0, editable=False
     )
+    # Who resumed or cancelled it, and when: every save() of the job is kept.
+    history = HistoricalRecords(excluded_fields=["processed_rows"])
+
+    IN_PROGRESS = (Status.PENDING, Status.VALIDATING, Status.APPLYING)
 
     class Meta:
         verbose_name = _("contribution import")
@@ -315,6 +326,44 @@ class ImportJob(BaseModel):
         if not self.total_rows:
             return 0
         return min(100, self.processed_rows * 100 // self.total_rows)
+
+
+class ContributionCorrection(models.Model):
+    """A stored contribution month whose wage an import corrected, with the values it replaced.
+
+    Written by the correction mode of the import (``ImportJob.apply_corrections``) in the same
+    transaction as the change; never edited. The month itself holds the new values."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="contribution_corrections"
+    )
+    period = models.DateField(_("period"))
+    old_wage = models.PositiveBigIntegerField(_("wage before (Rp)"))
+    new_wage = models.PositiveBigIntegerField(_("wage after (Rp)"))
+    old_employer = models.ForeignKey(
+        Employer, on_delete=models.PROTECT, related_name="+", verbose_name=_("employer before")
+    )
+    new_employer = models.ForeignKey(
+        Employer, on_delete=models.PROTECT, related_name="+", verbose_name=_("employer after")
+    )
+    import_job = models.ForeignKey(
+        ImportJob, on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
+    created_at = models.DateTimeField(_("corrected at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contribution correction")
+        verbose_name_plural = _("contribution corrections")
+        ordering = ["participant", "-period", "-created_at"]
+        indexes = [models.Index(fields=["participant", "period"], name="correction_month")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(old_wage=models.F("new_wage")), name="correction_changes_the_wage"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m}"
 
 
 class PersonalDataReveal(models.Model):

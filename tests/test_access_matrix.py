@@ -723,6 +723,8 @@ EXPECTED: dict[str, Row] = {
     **admin_action(
         "participants_importjob", "apply_valid_rows_action", view=roles(H, SU), may=roles(H, SU)
     ),
+    **admin_action("participants_importjob", "resume_action", view=roles(H, SU), may=roles(H, SU)),
+    **admin_action("participants_importjob", "cancel_action", view=roles(H, SU), may=roles(H, SU)),
     # --- admin: claims (claims/admin.py), read-only for everyone, branch-scoped ------------------
     **admin_model(
         "claims_claim",
@@ -744,6 +746,16 @@ EXPECTED: dict[str, Row] = {
     ),
     **admin_model("claims_caseevent", view=roles(S, H, SU), scope="object"),
     **admin_action("claims_caseevent", "delete_selected", view=roles(S, H, SU), may=NOBODY),
+    # What the worker was told: read by the branch; a failed one sent again by its supervisor.
+    **admin_model("claims_eventnotification", view=roles(S, H, SU), scope="object"),
+    **admin_action("claims_eventnotification", "delete_selected", view=roles(S, H, SU), may=NOBODY),
+    **admin_action(
+        "claims_eventnotification",
+        "send_again",
+        view=roles(S, H, SU),
+        may=roles(S, SU),
+        scope="object",
+    ),
     **admin_model("claims_decision", view=roles(S, H, SU), scope="object"),
     **admin_action("claims_decision", "delete_selected", view=roles(S, H, SU), may=NOBODY),
     **admin_model("claims_document", view=roles(S, H, SU), scope="object"),
@@ -1102,6 +1114,11 @@ def _build_world() -> World:
         ImportJob: job,
         type(claim): claim,
         apps.get_model("claims", "CaseEvent"): claim.events.order_by("pk").first(),
+        apps.get_model("claims", "EventNotification"): apps.get_model(
+            "claims", "EventNotification"
+        ).objects.create(
+            event=claim.events.order_by("pk").first(), status="failed", last_error="matrix"
+        ),
         apps.get_model("claims", "Decision"): claim.decisions.order_by("pk").first(),
         type(document): document,
         apps.get_model("claims", "EligibilityResult"): claim.eligibility_results.first(),

@@ -16,6 +16,7 @@ class ClaimPerm(StrEnum):
     VIEW_REPORT = "claims.view_report"
     CHANGE_PAYMENT_DETAILS = "claims.change_payment_details"
     CLEAR_IDENTITY_FLAG = "claims.clear_identity_flag"
+    RESEND_NOTIFICATION = "claims.resend_notification"
 
 
 class ParticipantPerm(StrEnum):

@@ -15,6 +15,7 @@
           el.textContent = data[el.dataset.field];
         });
         bar.value = data.percent;
+        document.getElementById("import-stalled").hidden = !data.stalled;
         if (data.finished) {
           window.location.reload();
         } else {

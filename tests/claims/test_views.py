@@ -260,11 +260,11 @@ def test_detail_query_count_is_fixed(
         )
     for viewer in (officer, supervisor):
         client.force_login(viewer)
-        with django_assert_max_num_queries(18):
+        with django_assert_max_num_queries(19):
             response = client.get(claim.get_absolute_url())
         assert response.status_code == 200
     client.force_login(supervisor)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         response = client.get(reverse("claims:approval", args=[claim.pk]))
     assert response.status_code == 200
 
