@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 TASK = "claims.tasks.notify_case_event_task"
 MAX_ATTEMPTS = 8
 RETRY_BATCH = 500
+# A delivery still pending this long after it was owed lost its message: it is owed again.
+PENDING_GRACE = dt.timedelta(minutes=15)
 Status = EventNotification.Status
 
 
@@ -97,15 +99,29 @@ def deliver(event_id: int) -> bool:
 
 
 def retry_due(*, limit: int = RETRY_BATCH) -> int:
-    """Owe the next attempt of each failed delivery whose time has come; returns how many."""
-    due = list(
-        EventNotification.objects.filter(status=Status.FAILED, next_attempt_at__lte=timezone.now())
-        .order_by("next_attempt_at", "id")
-        .values_list("event_id", "attempts")[:limit]
+    """Owe the next attempt of each failed delivery whose time has come, and again each one
+    still pending long after it was owed (its message was lost: a broker that restarted empty);
+    returns how many. Delivering is safe to run twice, so a duplicate costs nothing."""
+    now = timezone.now()
+    failed = EventNotification.objects.filter(status=Status.FAILED, next_attempt_at__lte=now)
+    lost = EventNotification.objects.filter(
+        status=Status.PENDING, created_at__lte=now - PENDING_GRACE
+    )
+    due = list(failed.values_list("event_id", "attempts", "status")[:limit]) + list(
+        lost.values_list("event_id", "attempts", "status")[:limit]
     )
     with transaction.atomic():
-        owed = [enqueue(TASK, args=[event_id], key=f"notify:{event_id}:{n}") for event_id, n in due]
+        owed = [
+            enqueue(TASK, args=[event_id], key=_retry_key(event_id, attempts, status, now))
+            for event_id, attempts, status in due
+        ]
     return sum(1 for message in owed if message is not None)
+
+
+def _retry_key(event_id: int, attempts: int, status: str, now: dt.datetime) -> str:
+    if status == Status.FAILED:
+        return f"notify:{event_id}:{attempts}"
+    return f"notify:{event_id}:lost:{now:%Y%m%d%H}"  # at most once an hour
 
 
 def resend(delivery: EventNotification, *, actor: User, note: str = "") -> bool:

@@ -242,6 +242,10 @@ CELERY_BEAT_SCHEDULE["resume-stale-imports"] = {
     "task": "imports.tasks.resume_stale_imports_task",
     "schedule": 300.0,
 }
+CELERY_BEAT_SCHEDULE["resume-stale-report-jobs"] = {
+    "task": "reports.tasks.resume_stale_report_jobs_task",
+    "schedule": 300.0,
+}
 CELERY_BEAT_SCHEDULE["resume-stale-payment-batches"] = {
     "task": "benefits.tasks.resume_stale_payment_batches_task",
     "schedule": 300.0,

@@ -24,10 +24,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -38,13 +36,11 @@ from claims.clocks import sla_due
 from claims.models import CaseEvent, CashInstalment, Claim, ClaimState
 from claims.vocabulary import RejectReason, StopReason
 from jkp_site.core.models import KantorCabang
-from jkp_site.outbox.services import enqueue
 from training.models import TrainingReferral
 
 S = ClaimState
 FORMATS = ("xlsx", "pdf")
 REPORT_DIR = "reports"
-PENDING_SECONDS = 15 * 60
 
 
 @dataclass
@@ -352,28 +348,6 @@ def report_path(month: dt.date, fmt: str) -> str:
     return f"{REPORT_DIR}/kemnaker-{month:%Y-%m}.{fmt}"
 
 
-def _pending_key(month: dt.date, fmt: str) -> str:
-    return f"reports:pending:{month:%Y-%m}:{fmt}"
-
-
-def mark_pending(month: dt.date, fmt: str) -> None:
-    cache.set(_pending_key(month, fmt), True, PENDING_SECONDS)
-
-
-def is_pending(month: dt.date, fmt: str) -> bool:
-    return bool(cache.get(_pending_key(month, fmt)))
-
-
-@transaction.atomic
-def request_report_files(*, month: dt.date, language: str) -> None:
-    """Owe the month's XLSX and PDF (the outbox publishes the generation tasks)."""
-    for fmt in FORMATS:
-        mark_pending(month, fmt)
-        enqueue(
-            "reports.tasks.generate_monthly_report_task", args=[month.isoformat(), fmt, language]
-        )
-
-
 def generate_report_file(*, month: dt.date, fmt: str, language: str) -> str:
     """Compute the month and store it as `fmt`; returns the storage path. A rerun rewrites
     the same file with the same figures (they come from recorded events)."""
@@ -384,7 +358,6 @@ def generate_report_file(*, month: dt.date, fmt: str, language: str) -> str:
     if default_storage.exists(path):
         default_storage.delete(path)
     default_storage.save(path, ContentFile(content))
-    cache.delete(_pending_key(month, fmt))
     return path
 
 

@@ -1,14 +1,19 @@
-"""Background work of the reports: the monthly report's files."""
+"""Background work of the reports: the monthly report's files (reports.jobs)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from celery import shared_task
 
-from reports.monthly import generate_report_file
+from reports import jobs
 
 
 @shared_task
-def generate_monthly_report_task(month_iso: str, fmt: str, language: str) -> str:
-    return generate_report_file(month=dt.date.fromisoformat(month_iso), fmt=fmt, language=language)
+def run_report_job_task(job_id: int) -> str | None:
+    job = jobs.run_report_job(job_id)
+    return None if job is None else job.status
+
+
+@shared_task
+def resume_stale_report_jobs_task() -> int:
+    """Every few minutes: make again the report files whose worker died."""
+    return jobs.resume_stale_report_jobs()

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from jkp_site.core.models import KantorCabang, Kanwil
 from jkp_site.core.permissions import ClaimPerm
+from reports import jobs
 from reports import monthly as reports
 
 MONTH_CHOICES_BACK = 24
@@ -149,8 +150,10 @@ def monthly(request: HttpRequest) -> HttpResponse:
     files = [
         {
             "format": fmt,
+            "stalled": (job := jobs.live_job(month, fmt)) is not None and jobs.is_stalled(job),
             "ready": default_storage.exists(reports.report_path(month, fmt)),
-            "pending": reports.is_pending(month, fmt),
+            "job": job,
+            "failed": jobs.last_failure(month, fmt),
             "url": reverse("reports:download", kwargs={"month": f"{month:%Y-%m}", "fmt": fmt}),
         }
         for fmt in reports.FORMATS
@@ -162,7 +165,7 @@ def monthly(request: HttpRequest) -> HttpResponse:
             "form": form,
             "report": report,
             "files": files,
-            "pending": any(f["pending"] for f in files),
+            "pending": any(f["job"] for f in files),
             "month_value": f"{month:%Y-%m}",
         },
     )
@@ -180,7 +183,7 @@ def generate(request: HttpRequest) -> HttpResponse:
     if month > timezone.localdate():
         messages.error(request, _("Choose a month that has started."))
         return redirect("reports:monthly")
-    reports.request_report_files(month=month, language=translation.get_language())
+    jobs.request_report_files(month=month, language=translation.get_language(), user=request.user)
     messages.success(request, _("The report files are being generated."))
     return redirect(f"{reverse('reports:monthly')}?month={month:%Y-%m}")
 

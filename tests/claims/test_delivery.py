@@ -185,3 +185,21 @@ def test_a_counsellor_cannot_send_again(client, participant, employer, officer, 
     client.force_login(counsellor)
     response = client.get(reverse("admin:claims_eventnotification_changelist"))
     assert response.status_code in (302, 403)
+
+
+def test_a_delivery_whose_message_was_lost_is_owed_again(
+    participant, employer, officer, mailoutbox, django_capture_on_commit_callbacks
+):
+    claim = bare_claim(participant, employer, S.SUBMITTED)
+    # The change commits and its message is published, but the broker restarts empty.
+    with django_capture_on_commit_callbacks(execute=False):
+        event = withdraw(claim, officer)
+    assert retry_notifications_task() == 0  # not yet: it may simply be on its way
+    EventNotification.objects.filter(event=event).update(
+        created_at=timezone.now() - delivery.PENDING_GRACE - dt.timedelta(minutes=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert retry_notifications_task() == 1
+    assert event.notifications.get().status == Status.SENT
+    assert len(mailoutbox) == 1
+    assert retry_notifications_task() == 0
