@@ -17,31 +17,21 @@ queue of its own so no other worker can take the task.
    constraint): removing the constraint fails this test.
 """
 
-import contextlib
 import os
-import signal
-import subprocess
-import sys
-import time
 import uuid
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from benefits.tasks import run_payment_batch_task
 from claims.models import (
     CashInstalment,
-    Claim,
     InstalmentStatus,
     PaymentBatch,
     PaymentLine,
-    Termination,
 )
 from jkp_site.celery import app as celery_app
-from participants.models import Participant
-from tests.factories import EmployerFactory, ParticipantFactory
+from tests.celery.workers import Worker, add_payable_month, build_claims, wait_for
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 IS_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
@@ -54,150 +44,6 @@ pytestmark = [
 ]
 
 CLAIMS = 1200
-ROOT = Path(settings.BASE_DIR)
-
-
-def build_claims(branch, count):
-    """`count` active claims, each with a month-1 instalment of Rp2,400,000 payable."""
-    employer = EmployerFactory(branch=branch)
-    people = []
-    for _ in range(count):
-        person = ParticipantFactory.build()
-        person.nik_index = Participant.index_for(person.nik)
-        people.append(person)
-    people = Participant.objects.bulk_create(people)
-    terminations = Termination.objects.bulk_create(
-        Termination(
-            participant=person,
-            employer=employer,
-            phk_date="2025-02-10",
-            reason="efficiency",
-            contract_type="PKWTT",
-        )
-        for person in people
-    )
-    tag = uuid.uuid4().hex[:6]
-    claims = Claim.objects.bulk_create(
-        Claim(
-            number=f"W{tag}-{n:05d}",
-            participant=person,
-            termination=termination,
-            branch=branch,
-            state=Claim.State.BENEFIT_ACTIVE,
-            decision_date="2025-03-10",
-            rule_version="PP6-2025",
-            bank_name="BRI",
-            bank_account=f"0012{n:08d}",
-            bank_account_holder=person.name,
-        )
-        for n, (person, termination) in enumerate(zip(people, terminations, strict=True))
-    )
-    return claims
-
-
-def add_payable_month(claims, month):
-    CashInstalment.objects.bulk_create(
-        CashInstalment(
-            claim=claim,
-            month=month,
-            due_date=f"2025-{2 + month:02d}-10",
-            percent=60,
-            amount=2_400_000,
-            rule_version="PP6-2025",
-            status=InstalmentStatus.PAYABLE,
-        )
-        for claim in claims
-    )
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return (
-        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"
-        f"{db['NAME']}"
-    )
-
-
-class Worker:
-    """A `celery -A jkp_site worker` subprocess in its own process group."""
-
-    def __init__(self, queue: str, log: Path, concurrency: int = 1):
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url(),
-            "REDIS_URL": REDIS_URL,
-            "DJANGO_SETTINGS_MODULE": "jkp_site.settings",
-            "CONN_MAX_AGE": "0",
-        }
-        self.log = log.open("ab")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "jkp_site",
-                "worker",
-                "-Q",
-                queue,
-                "-n",
-                f"{queue}-{uuid.uuid4().hex[:4]}@%h",
-                "--pool=prefork",
-                f"--concurrency={concurrency}",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "--loglevel=INFO",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def pool_children(self) -> list[int]:
-        children = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parent = int(stat.rsplit(")", 1)[1].split()[1])
-            if parent == self.process.pid:
-                children.append(int(entry.name))
-        return children
-
-    def kill_pool_child(self) -> None:
-        for pid in self.pool_children():
-            os.kill(pid, signal.SIGKILL)
-
-    def kill_everything(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGTERM)
-                self.process.wait(timeout=20)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                self.kill_everything()
-        self.log.close()
-
-
-def wait_for(predicate, *, timeout=120.0, interval=0.02, what=""):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def lines_now() -> int:
