@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from jkp_site.core.http import AuthenticatedHttpRequest
 from jkp_site.core.models import KantorCabang, Kanwil
 from jkp_site.core.permissions import ClaimPerm
 from reports import jobs
@@ -174,7 +175,7 @@ def monthly(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 @permission_required(ClaimPerm.VIEW_REPORT, raise_exception=True)
-def generate(request: HttpRequest) -> HttpResponse:
+def generate(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Queue the XLSX and PDF of a month; the monthly page shows them when ready."""
     month = reports.parse_month(request.POST.get("month", ""))
     if month is None:
