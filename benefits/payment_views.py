@@ -73,6 +73,7 @@ def _render_detail(request, pk, *, form=None, problems=None, error="", status=20
         "payments/batch_detail.html",
         {
             "batch": batch,
+            "stalled": payments.batch_is_stalled(batch),
             "lines": lines,
             "form": form or BankResultForm(),
             "problems": problems or [],

@@ -245,6 +245,12 @@ def gather_payment_batch(*, batch_id: int) -> PaymentBatch | None:
     return batch
 
 
+def batch_is_stalled(batch: PaymentBatch, *, now: dt.datetime | None = None) -> bool:
+    """Open (being gathered) with no heartbeat for ``JOB_STALE_MINUTES``: its worker is gone."""
+    cutoff = (now or timezone.now()) - dt.timedelta(minutes=settings.JOB_STALE_MINUTES)
+    return batch.state == PaymentBatch.State.OPEN and batch.updated_at < cutoff
+
+
 def resume_stale_payment_batches(*, now: dt.datetime | None = None) -> int:
     """Beat, every few minutes: an open batch silent for ``JOB_STALE_MINUTES`` lost its worker
     (a killed process group never puts its message back before the broker's visibility
