@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -25,6 +28,12 @@ RUN = ClaimPerm.RUN_PAYMENT_BATCH
 
 class BankResultForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Bank result file (CSV)"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("At most %(size)s.") % {
+            "size": filesizeformat(payments.RESULT_MAX_BYTES)
+        }
 
 
 class BankAccountForm(forms.Form):

@@ -4,6 +4,7 @@ at once instead of waiting for the sweeper; each instalment is still paid once."
 import datetime as dt
 
 import pytest
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,3 +39,12 @@ def test_a_stalled_batch_is_shown_and_resumed_once(
     assert PaymentLine.objects.count() == 6
     assert PaymentLine.objects.values("instalment").distinct().count() == 6
     assert 'id="batch-stalled"' not in client.get(page).content.decode()
+
+
+def test_the_bank_result_upload_states_its_limit(client, payable_claims, head_office):
+    batch = payments.run_payment_batch(acting_user=head_office, on=RUN_ON)
+    payments.export_payment_batch(batch_id=batch.pk, acting_user=head_office)
+    client.force_login(head_office)
+    page = client.get(reverse("payments:batch_detail", args=[batch.pk])).content.decode()
+    limit = filesizeformat(payments.RESULT_MAX_BYTES)
+    assert f"At most {limit}." in page
