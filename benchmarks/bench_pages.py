@@ -21,6 +21,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
@@ -65,14 +66,14 @@ class Session:
         self.api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
 
 
-def _request(client, url: str, params: dict | None = None) -> tuple[float, int, object]:  # type: ignore[no-untyped-def]
+def _request(client, url: str, params: dict | None = None) -> tuple[float, int, Any]:
     """(best seconds, queries of one request, the last response)."""
     from django.db import connection
 
     responses = []
     statements = []
 
-    def counted(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+    def counted(execute, sql, params, many, context):
         statements.append(sql)
         return execute(sql, params, many, context)
 
@@ -89,10 +90,6 @@ def _request(client, url: str, params: dict | None = None) -> tuple[float, int, 
     return seconds, len(statements), responses[-1]
 
 
-def _last_page_params(session: Session) -> dict:
-    return {"last": "1"}
-
-
 def _measure(stage: str, session: Session) -> dict[str, tuple[float, int]]:
     from django.utils import timezone
 
@@ -105,13 +102,13 @@ def _measure(stage: str, session: Session) -> dict[str, tuple[float, int]]:
     results["queue_branch"] = (seconds, queries)
     seconds, queries, _ = _request(session.head, "/claims/")
     results["queue_head"] = (seconds, queries)
-    seconds, queries, response = _request(session.head, "/claims/", _last_page_params(session))
+    seconds, queries, response = _request(session.head, "/claims/", {"last": "1"})
     results["queue_last"] = (seconds, queries)
-    rows = response.context["rows"]  # type: ignore[attr-defined]
+    rows = response.context["rows"]
     if not rows:
         raise SystemExit("the last page of the queue is empty")
     seconds, queries, response = _request(session.head, "/claims/", {"q": pages_data.SEARCHED_NAME})
-    found = len(response.context["rows"])  # type: ignore[attr-defined]
+    found = len(response.context["rows"])
     results["search"] = (seconds, queries)
     say(f"  {stage}: search found {found} claims on its first page")
     if stage != "small":

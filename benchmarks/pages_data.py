@@ -13,6 +13,8 @@ full name finds a handful of people whatever the size (as a search for one perso
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection
 
 REGIONS = 5
@@ -52,7 +54,7 @@ def _sql(statement: str, params: list | dict | None = None) -> None:
         cursor.execute(statement, params or [])
 
 
-def _scalar(statement: str, params: list | None = None):  # type: ignore[no-untyped-def]
+def _scalar(statement: str, params: list | None = None) -> Any:
     with connection.cursor() as cursor:
         cursor.execute(statement, params or [])
         return cursor.fetchone()[0]

@@ -153,7 +153,7 @@ def _read(
             .order_by(*ordering)
             .values("pk")[:size]
             for segment in segments
-            for branch in (branch_ids if branch_ids else [None])
+            for branch in (list[int | None](branch_ids) if branch_ids else [None])
         ]
         union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
         # The keys first, then their rows: planning the union inside the page's joins costs

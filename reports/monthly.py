@@ -27,6 +27,7 @@ import datetime as dt
 import io
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
@@ -237,7 +238,7 @@ def compute_figures(month: dt.date, *, branch_ids: list[int] | None = None) -> d
     return dict(result)
 
 
-def _states_at(after: dt.datetime, branch_ids: list[int] | None):  # type: ignore[no-untyped-def]
+def _states_at(after: dt.datetime, branch_ids: list[int] | None) -> Iterable[tuple]:
     """(branch id, state, since) of each claim in progress when `after` began: its last
     recorded move before then. On PostgreSQL one pass over the moves (DISTINCT ON the claim);
     elsewhere a subquery per claim."""
