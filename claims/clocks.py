@@ -91,11 +91,18 @@ def overdue_cutoff(state: str, today: dt.date) -> dt.date:
 
 
 def overdue_q(today: dt.date | None = None) -> Q:
-    """A filter for claims past the service level of their current state."""
+    """A filter for claims past the service level of their current state: per state, entered
+    before the day after its cut-off began (in the site's time zone), a range the index on
+    (state, state_changed_at) serves."""
     today = today or timezone.localdate()
+    zone = timezone.get_default_timezone()
     condition = Q(pk__in=[])
     for state in STATE_SLA_WORKING_DAYS:
-        condition |= Q(state=state, state_changed_at__date__lte=overdue_cutoff(state, today))
+        day_after = overdue_cutoff(state, today) + dt.timedelta(days=1)
+        condition |= Q(
+            state=state,
+            state_changed_at__lt=dt.datetime.combine(day_after, dt.time.min, tzinfo=zone),
+        )
     return condition
 
 

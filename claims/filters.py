@@ -6,15 +6,19 @@ from typing import cast
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db import connection
+from django.db.models import Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from claims.clocks import overdue_q
 from claims.models import Claim, ClaimState, TerminationReason
 from jkp_site.core.roles import Role
 from jkp_site.core.scoping import branch_q
+from participants.models import Participant
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+# A search matching at most this many people (or claim numbers) is read by their keys.
+SEARCH_KEYS = 1000
 
 
 class ClaimFilter(django_filters.FilterSet):
@@ -82,11 +86,17 @@ class ClaimFilter(django_filters.FilterSet):
         officer_filter.queryset = officers.distinct().order_by("first_name", "username")
 
     @property
-    def qs(self):
-        queryset = super().qs
-        if not self.form.cleaned_data.get("ordering"):
-            queryset = queryset.order_by("state_changed_at", "pk")
-        return queryset
+    def order_name(self) -> str | None:
+        """The chosen order ("number", "-waiting"...), or None for the default; the page
+        applies it with its keyset (claims.keyset), not this filter's order_by."""
+        chosen = self.form.cleaned_data.get("ordering") if self.is_valid() else None
+        return chosen[0] if chosen else None
+
+    @property
+    def narrows(self) -> bool:
+        """Whether any filter beyond the state is applied (then the page counts its rows)."""
+        data = self.form.cleaned_data if self.is_valid() else {}
+        return any(data.get(name) for name in self.filters if name not in ("state", "ordering"))
 
     def filter_search(self, queryset, name, value):
         value = value.strip()
@@ -94,11 +104,40 @@ class ClaimFilter(django_filters.FilterSet):
         if digits.isdigit() and len(digits) == 16:
             # A NIK is looked up by POST (claims:find_by_nik), never from the address bar.
             return queryset.none()
-        return queryset.filter(
-            Q(number__icontains=value)
-            | Q(participant__name__icontains=value)
-            | Q(participant__kpj_number=digits)
+        # Each alternative is served by an index: the claim number by its prefix, the KPJ
+        # number exactly, the name by the trigram index on PostgreSQL (claims.0008). The
+        # participants are found apart from the claims, so no OR spans the two tables.
+        people = Participant.objects.filter(Q(name__icontains=value) | Q(kpj_number=digits))
+        numbered = Claim.objects.filter(number__startswith=value.upper())
+        if not connection.features.supports_slicing_ordering_in_compound:
+            return queryset.filter(
+                Q(pk__in=numbered.values("pk")) | Q(participant_id__in=people.values("pk"))
+            )
+        # A narrow search (the usual: one person) is resolved to its keys first, in one
+        # query, so the page reads those rows by key; a broad one stays a subquery, which the
+        # queue's order index meets soon enough.
+        found = (
+            people.annotate(kind=Value("p"))
+            .values_list("kind", "pk")[: SEARCH_KEYS + 1]
+            .union(
+                numbered.annotate(kind=Value("c")).values_list("kind", "pk")[: SEARCH_KEYS + 1],
+                all=True,
+            )
         )
+        keys: dict[str, list[int]] = {"p": [], "c": []}
+        for kind, pk in found:
+            keys[kind].append(pk)
+        by_person = (
+            Q(participant_id__in=keys["p"])
+            if len(keys["p"]) <= SEARCH_KEYS
+            else Q(participant_id__in=people.values("pk"))
+        )
+        by_number = (
+            Q(pk__in=keys["c"])
+            if len(keys["c"]) <= SEARCH_KEYS
+            else Q(number__startswith=value.upper())
+        )
+        return queryset.filter(by_person | by_number)
 
     def filter_mine(self, queryset, name, value):
         return queryset.filter(assigned_officer=self.user) if value else queryset

@@ -65,6 +65,8 @@ class Termination(BaseModel):
 
     class Meta:
         verbose_name = _("termination (PHK)")
+        # The queue's "PHK date" order (with the id as the keyset tie-break).
+        indexes = [models.Index(fields=["phk_date", "id"], name="termination_phk_date")]
         verbose_name_plural = _("terminations (PHK)")
         constraints = [
             models.CheckConstraint(
@@ -222,7 +224,20 @@ class Claim(BaseModel):
                 name="claim_one_open_per_participant",
             ),
         ]
-        indexes = [models.Index(fields=["branch", "state"], name="claim_branch_state")]
+        # The queue's orders, each with the primary key as its tie-break (keyset pagination
+        # reads them from a cursor: claims.keyset); a branch's queue by state and clock.
+        indexes = [
+            models.Index(
+                fields=["branch", "state", "state_changed_at", "id"],
+                name="claim_branch_state_clock",
+            ),
+            models.Index(fields=["state", "state_changed_at", "id"], name="claim_state_clock"),
+            models.Index(fields=["branch", "state_changed_at", "id"], name="claim_branch_clock"),
+            models.Index(fields=["state_changed_at", "id"], name="claim_clock"),
+            models.Index(fields=["claim_date", "id"], name="claim_claim_date"),
+            models.Index(fields=["branch", "claim_date", "id"], name="claim_branch_claim_date"),
+            models.Index(fields=["branch", "number"], name="claim_branch_number"),
+        ]
         permissions = [
             ("intake_claim", "Can take in claims"),
             ("verify_claim", "Can verify documents and run eligibility"),
@@ -431,6 +446,11 @@ class CaseEvent(models.Model):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
         ordering = ["created_at", "id"]
+        # Event time with the id: where the API changes feed starts, and the report's moves.
+        indexes = [
+            models.Index(fields=["created_at", "id"], name="case_event_time"),
+            models.Index(fields=["to_state", "created_at"], name="case_event_move_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action}: {self.from_state} -> {self.to_state}"
@@ -747,3 +767,24 @@ class IdentityFlag(models.Model):
     @property
     def is_open(self) -> bool:
         return self.cleared_at is None
+
+
+class ClaimStateCount(models.Model):
+    """How many claims each branch holds in each state, kept by database triggers on the
+    claim table (migration claims.0007) in the transaction of every insert, state change,
+    branch change and delete: the queue's per-state figures read these few rows instead of
+    counting a branch's claims on every page view."""
+
+    branch = models.ForeignKey(KantorCabang, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=24)
+    total = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("claims per state")
+        verbose_name_plural = _("claims per state")
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "state"], name="claim_state_count_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch_id}/{self.state}: {self.total}"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Sum, Value
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from claims.models import (
     CaseEvent,
     Claim,
     ClaimState,
+    ClaimStateCount,
     Decision,
     Document,
     EligibilityResult,
@@ -26,11 +28,15 @@ from claims.models import (
 from claims.rules import NoRuleVersionError, ScenarioError, evaluate, parse_scenario
 from claims.services import build_scenario
 from jkp_site.core.permissions import ClaimPerm
-from jkp_site.core.scoping import branch_scope_q
+from jkp_site.core.scoping import branch_scope_q, branches_under, sees_every_branch
 from participants.models import Participant
 
 if TYPE_CHECKING:
     from jkp_site.core.models import User
+
+# Counts on the queue beyond which the page says "more than" instead of counting on.
+COUNT_LIMIT = 1000
+BRANCH_LIST_SECONDS = 60
 
 
 def claims_visible_to(user: User) -> QuerySet[Claim]:
@@ -73,12 +79,59 @@ def claim_queue(*, user: User, params: Any) -> ClaimFilter:
     return ClaimFilter(params, queryset=queryset, user=user)
 
 
-def state_counts(queryset: QuerySet[Claim]) -> dict[str, int]:
-    """Claims per state in one grouped query, every state present (0 when none)."""
-    rows = queryset.order_by().values("state").annotate(n=Count("pk"))
+def queue_branch_ids(user: User) -> list[int] | None:
+    """The offices a staff member's queue is limited to (None: every branch): the queue reads
+    each office's claims from its own index range (claims.keyset). Kept in the cache for a
+    minute; the queue's own filter is still the branch scope, so a stale list can only leave
+    out, for that minute, a sub-office opened just now."""
+    if sees_every_branch(user):
+        return None
+    if user.branch_id is None:
+        return []
+    key = f"claims:queue-branches:{user.branch_id}"
+    found = cache.get(key)
+    if found is None:
+        found = sorted(branches_under(user.branch_id))
+        cache.set(key, found, BRANCH_LIST_SECONDS)
+    return list(found)
+
+
+OVERDUE = "overdue"
+
+
+def state_counts(user: User, *, overdue_of: QuerySet[Claim] | None = None) -> dict[str, int]:
+    """The user's visible claims per state, every state present (0 when none), from the
+    counts the database keeps per branch and state (ClaimStateCount, claims.0008): a few
+    rows per office, whatever the number of claims. With `overdue_of`, the same query also
+    counts those claims (up to COUNT_LIMIT + 1) under ``OVERDUE``."""
     counts = dict.fromkeys(ClaimState.values, 0)
-    counts.update({row["state"]: row["n"] for row in rows})
+    if not user.has_perm(ClaimPerm.VIEW):
+        return counts
+    rows = ClaimStateCount.objects.all()
+    scope = branch_scope_q(user)
+    if scope is not None:
+        rows = rows.filter(scope)
+    figures = rows.order_by().values_list("state").annotate(n=Sum("total"))
+    if overdue_of is not None:
+        counts[OVERDUE] = 0
+        limited = overdue_of.order_by().values("pk")[: COUNT_LIMIT + 1]
+        overdue = (
+            Claim.objects.filter(pk__in=limited)
+            .annotate(kind=Value(OVERDUE))
+            .values_list("kind")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        figures = figures.union(overdue, all=True)
+    for state, n in figures:
+        counts[state] = n or 0
     return counts
+
+
+def count_up_to(queryset: QuerySet[Claim]) -> int:
+    """The number of rows, counted no further than COUNT_LIMIT + 1 (the page then says
+    "more than COUNT_LIMIT"): a bounded read however many match."""
+    return queryset.order_by().values("pk")[: COUNT_LIMIT + 1].count()
 
 
 def claim_detail(*, user: User, pk: int) -> Claim:

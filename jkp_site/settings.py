@@ -267,6 +267,13 @@ CELERY_BEAT_SCHEDULE["monthly-payment-batch"] = {
     "task": "benefits.tasks.run_payment_batch_task",
     "schedule": crontab(day_of_month=1, hour=6, minute=0),
 }
+# The dashboard and the monthly report read kept figures (reports.models): the months that can
+# still change are recomputed from the events this often.
+MONTHLY_FIGURES_REFRESH_SECONDS = env.int("MONTHLY_FIGURES_REFRESH_SECONDS", default=600)
+CELERY_BEAT_SCHEDULE["refresh-monthly-figures"] = {
+    "task": "reports.tasks.refresh_monthly_figures_task",
+    "schedule": float(MONTHLY_FIGURES_REFRESH_SECONDS),
+}
 # Retention (UU PDP 27/2022): imported files (plain NIKs) and the documents of closed cases.
 IMPORT_FILE_RETENTION_DAYS = env.int("IMPORT_FILE_RETENTION_DAYS", default=30)
 # The largest contribution file an upload takes (a national monthly file is ~500 MB).

@@ -13,6 +13,12 @@ the same whenever it is generated:
 * re-employments: benefits stopped in the month with the reason ``reemployed``.
 
 The branch of a figure is the claim's branch. Figures are per branch with a national total.
+
+The screens and the files read the figures kept per (month, branch) in reports.models, not
+the events: a month is computed once (the first time it is asked for, or by
+``manage.py rebuild_monthly_figures``), and the current and previous months are recomputed by
+a beat job (``refresh_open_months``), so a page costs the same however many claims were ever
+made.
 """
 
 from __future__ import annotations
@@ -21,11 +27,13 @@ import datetime as dt
 import io
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connection, transaction
 from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -36,6 +44,7 @@ from claims.clocks import sla_due
 from claims.models import CaseEvent, CashInstalment, Claim, ClaimState
 from claims.vocabulary import RejectReason, StopReason
 from jkp_site.core.models import KantorCabang
+from reports.models import MonthlyFigures, ReportMonth
 from training.models import TrainingReferral
 
 S = ClaimState
@@ -91,6 +100,8 @@ class MonthlyReport:
     total: Figures
     reject_reasons: list[str]
     generated_at: dt.datetime
+    # When the kept figures were computed from the events (reports.models).
+    computed_at: dt.datetime | None = None
 
     def reason_label(self, code: str) -> str:
         return str(RejectReason(code).label) if code in RejectReason.values else code
@@ -183,29 +194,14 @@ def compute_figures(month: dt.date, *, branch_ids: list[int] | None = None) -> d
     for row in reemployed:
         result[row["claim__branch_id"]].reemployments = row["n"]
 
-    # The state each claim was in when the month ended, and since when: its last recorded move.
-    last_move = (
-        CaseEvent.objects.filter(claim=OuterRef("pk"), created_at__lt=after)
-        .exclude(to_state="")
-        .order_by("-created_at", "-id")
-    )
-    claims = (
-        Claim.objects.all()
-        if branch_ids is None
-        else Claim.objects.filter(branch_id__in=branch_ids)
-    )
-    at_month_end = (
-        claims.annotate(
-            state_then=Subquery(last_move.values("to_state")[:1]),
-            since=Subquery(last_move.values("created_at")[:1]),
-        )
-        .filter(state_then__in=S.IN_PROGRESS)
-        .values_list("branch_id", "state_then", "since")
-    )
-    for branch_id, state_then, since in at_month_end:
+    due_of: dict[tuple[str, dt.date], dt.date | None] = {}
+    for branch_id, state_then, since in _states_at(after, branch_ids):
         figures = result[branch_id]
         figures.in_progress += 1
-        due = sla_due(state_then, timezone.localdate(since))
+        entered = (state_then, timezone.localdate(since))
+        if entered not in due_of:
+            due_of[entered] = sla_due(*entered)
+        due = due_of[entered]
         if due is not None and last_day > due:
             figures.overdue += 1
 
@@ -239,13 +235,115 @@ def compute_figures(month: dt.date, *, branch_ids: list[int] | None = None) -> d
     return dict(result)
 
 
+def _states_at(after: dt.datetime, branch_ids: list[int] | None) -> Iterable[tuple]:
+    """(branch id, state, since) of each claim in progress when `after` began: its last
+    recorded move before then. On PostgreSQL one pass over the moves (DISTINCT ON the claim);
+    elsewhere a subquery per claim."""
+    moves = CaseEvent.objects.filter(created_at__lt=after).exclude(to_state="")
+    if branch_ids is not None:
+        moves = moves.filter(claim__branch_id__in=branch_ids)
+    if connection.features.can_distinct_on_fields:
+        last_moves = moves.order_by("claim_id", "-created_at", "-id").distinct("claim_id")
+        return (
+            CaseEvent.objects.filter(pk__in=last_moves.values("pk"), to_state__in=S.IN_PROGRESS)
+            .order_by()
+            .values_list("claim__branch_id", "to_state", "created_at")
+        )
+    last_move = moves.filter(claim=OuterRef("pk")).order_by("-created_at", "-id")
+    claims = (
+        Claim.objects.all()
+        if branch_ids is None
+        else Claim.objects.filter(branch_id__in=branch_ids)
+    )
+    return (
+        claims.annotate(
+            state_then=Subquery(last_move.values("to_state")[:1]),
+            since=Subquery(last_move.values("created_at")[:1]),
+        )
+        .filter(state_then__in=S.IN_PROGRESS)
+        .values_list("branch_id", "state_then", "since")
+    )
+
+
+# --- the kept figures (reports.models) ---------------------------------------------------------
+
+
+def rebuild_month(month: dt.date) -> int:
+    """Compute `month` from the recorded events and replace its kept figures in one
+    transaction; returns the number of branch rows kept."""
+    month = month_start(month)
+    figures = compute_figures(month)
+    rows = [
+        MonthlyFigures(
+            month=month,
+            branch_id=branch_id,
+            rejected_by_reason=dict(values.rejected_by_reason),
+            **{name: getattr(values, name) for name in Figures.COUNTS},
+        )
+        for branch_id, values in figures.items()
+    ]
+    with transaction.atomic():
+        marker, _ = ReportMonth.objects.get_or_create(
+            month=month, defaults={"computed_at": timezone.now()}
+        )
+        # One rebuild of a month writes at a time; readers see the old rows or the new ones.
+        marker = ReportMonth.objects.select_for_update().get(pk=marker.pk)
+        MonthlyFigures.objects.filter(month=month).delete()
+        MonthlyFigures.objects.bulk_create(rows)
+        marker.computed_at = timezone.now()
+        marker.save(update_fields=["computed_at"])
+    return len(rows)
+
+
+def refresh_open_months(today: dt.date | None = None) -> list[dt.date]:
+    """Recompute the months that can still change: the current one and the one before
+    (instalments and late events still land in it for a while)."""
+    current = month_start(today or timezone.localdate())
+    months = [current - relativedelta(months=1), current]
+    for month in months:
+        rebuild_month(month)
+    return months
+
+
+def kept_figures(
+    months: list[dt.date], *, branch_ids: list[int] | None = None
+) -> dict[dt.date, dict[int, Figures]]:
+    """The figures of each month per branch id from the kept table, computing (once) a month
+    never computed. Two queries when every month is kept."""
+    return _kept(months, branch_ids=branch_ids)[0]
+
+
+def _kept(
+    months: list[dt.date], *, branch_ids: list[int] | None
+) -> tuple[dict[dt.date, dict[int, Figures]], dict[dt.date, dt.datetime]]:
+    months = [month_start(m) for m in months]
+    computed = dict(
+        ReportMonth.objects.filter(month__in=months).values_list("month", "computed_at")
+    )
+    for month in sorted(set(months) - set(computed)):
+        rebuild_month(month)
+        computed[month] = timezone.now()
+    rows = MonthlyFigures.objects.filter(month__in=months)
+    if branch_ids is not None:
+        rows = rows.filter(branch_id__in=branch_ids)
+    result: dict[dt.date, dict[int, Figures]] = {month: {} for month in months}
+    for row in rows:
+        result[row.month][row.branch_id] = Figures(
+            rejected_by_reason=Counter(row.rejected_by_reason),
+            **{name: getattr(row, name) for name in Figures.COUNTS},
+        )
+    return result, computed
+
+
 def monthly_report(
     *, month: dt.date, region_id: int | None = None, branch_id: int | None = None
 ) -> MonthlyReport:
-    """The report for `month`: every branch (or those of a region, or one branch) and the total."""
+    """The report for `month`: every branch (or those of a region, or one branch) and the total,
+    from the kept figures."""
     branches = _branches(region_id=region_id, branch_id=branch_id)
     scoped = None if not (region_id or branch_id) else [b.pk for b in branches]
-    figures = compute_figures(month, branch_ids=scoped)
+    kept, computed = _kept([month], branch_ids=scoped)
+    figures = kept[month_start(month)]
     rows = [BranchRow(branch=b, figures=figures.get(b.pk, Figures())) for b in branches]
     total = Figures()
     for row in rows:
@@ -256,6 +354,7 @@ def monthly_report(
         total=total,
         reject_reasons=sorted(total.rejected_by_reason),
         generated_at=timezone.now(),
+        computed_at=computed[month_start(month)],
     )
 
 
@@ -263,13 +362,15 @@ def figures_over_time(
     *, last_month: dt.date, months: int, region_id: int | None = None, branch_id: int | None = None
 ) -> list[tuple[dt.date, Figures]]:
     """The total figures of each of the `months` months ending with `last_month`, oldest first."""
-    branches = _branches(region_id=region_id, branch_id=branch_id)
-    scoped = None if not (region_id or branch_id) else [b.pk for b in branches]
+    scoped = None
+    if region_id or branch_id:
+        scoped = [b.pk for b in _branches(region_id=region_id, branch_id=branch_id)]
+    wanted = [month_start(last_month) - relativedelta(months=back) for back in range(months)]
+    kept = kept_figures(wanted, branch_ids=scoped)
     series = []
-    for back in range(months - 1, -1, -1):
-        month = month_start(last_month) - relativedelta(months=back)
+    for month in reversed(wanted):
         total = Figures()
-        for figures in compute_figures(month, branch_ids=scoped).values():
+        for figures in kept[month].values():
             total.add(figures)
         series.append((month, total))
     return series
@@ -351,6 +452,7 @@ def report_path(month: dt.date, fmt: str) -> str:
 def generate_report_file(*, month: dt.date, fmt: str, language: str) -> str:
     """Compute the month and store it as `fmt`; returns the storage path. A rerun rewrites
     the same file with the same figures (they come from recorded events)."""
+    rebuild_month(month)
     with translation.override(language):
         report = monthly_report(month=month)
         content = render_xlsx(report) if fmt == "xlsx" else render_pdf(report)

@@ -252,6 +252,33 @@ def test_changes_since_a_timestamp_follow_the_cursor(issue_token, worker, employ
     assert seen == [f"step{n}" for n in range(5)]
 
 
+@pytest.mark.parametrize("n", [3, 30])
+def test_changes_start_at_since_in_fixed_queries(
+    n, issue_token, worker, employer, django_assert_max_num_queries
+):
+    """The feed starts after the last event stamped an hour before `since`: nothing older
+    comes back, nothing newer is lost (the hour just before `since` included), in a fixed
+    number of queries however long the history."""
+    import time_machine
+
+    claim = make_claim(worker, employer)
+    since = timezone.now() - dt.timedelta(days=30)
+    for days in range(n):
+        with time_machine.travel(since - dt.timedelta(days=days + 1), tick=False):
+            CaseEvent.objects.create(claim=claim, action="old")
+    with time_machine.travel(since - dt.timedelta(minutes=5), tick=False):
+        CaseEvent.objects.create(claim=claim, action="just-before")
+    for step in range(3):
+        with time_machine.travel(since + dt.timedelta(minutes=step + 1), tick=False):
+            CaseEvent.objects.create(claim=claim, action=f"new{step}")
+    api = issue_token([Grant.CHANGES_READ], employer=employer)
+    url = f"/api/v1/changes/?since={since.isoformat().replace('+', '%2B')}"
+    api.get(url)
+    with django_assert_max_num_queries(8):
+        response = api.get(url)
+    assert [item["action"] for item in response.json()["results"]] == ["new0", "new1", "new2"]
+
+
 @pytest.mark.parametrize(
     "query",
     [

@@ -12,7 +12,7 @@ def mark_sent(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0006_document_retention'),
+        ('claims', '0008_state_count_triggers_and_name_search'),
     ]
 
     operations = [
