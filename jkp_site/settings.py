@@ -160,6 +160,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "jkp_site.core.throttle.SprayGuardBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Workers sign in to the portal with their KPJ number whatever their user name.
+    "portal.backends.KpjBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -42,3 +42,12 @@ def test_the_demo_holds_one_duplicate_account_pair_and_no_other():
     assert len(phones) == len(set(phones))
     accounts = [p.bank_account for p in Participant.objects.all()]
     assert len(accounts) - len(set(accounts)) == 1
+
+
+def test_the_demo_workers_sign_in_with_their_kpj_number(client):
+    demo.seed()
+    for kpj in ("11000000001", "21000000001"):
+        client.logout()
+        response = client.post("/portal/login/", {"username": kpj, "password": demo.DEMO_PASSWORD})
+        assert response.status_code == 302, kpj
+        assert response["Location"] == "/portal/"

@@ -340,3 +340,42 @@ def test_a_worker_changes_the_email_by_confirming_the_new_one(
     client.post(mail.outbox[-1].body.split("testserver", 1)[1].split()[0])
     user.refresh_from_db()
     assert user.email == "baru@contoh.invalid"
+
+
+def test_a_worker_with_a_plain_user_name_signs_in_with_the_kpj_number_too(client, person):
+    from jkp_site.core.roles import Role
+    from tests.factories import UserFactory
+
+    account = UserFactory(username="peserta9", branch=None, role=Role.PESERTA)
+    account.set_password(PASSWORD)
+    account.save()
+    person.user = account
+    person.save(update_fields=["user"])
+    for username in (person.kpj_number, "peserta9"):
+        client.logout()
+        response = client.post(
+            reverse("portal:login"),
+            {"username": username, "password": PASSWORD},
+            REMOTE_ADDR="10.1.1.2",
+        )
+        assert response.status_code == 302, username
+    client.logout()
+    wrong = client.post(
+        reverse("portal:login"),
+        {"username": person.kpj_number, "password": "salah-sekali"},
+        REMOTE_ADDR="10.1.1.2",
+    )
+    assert wrong.status_code == 200
+
+
+def test_a_staff_account_is_never_found_by_a_kpj_number(client, person, officer):
+    officer.set_password(PASSWORD)
+    officer.save()
+    person.user = officer
+    person.save(update_fields=["user"])
+    response = client.post(
+        reverse("portal:login"),
+        {"username": person.kpj_number, "password": PASSWORD},
+        REMOTE_ADDR="10.1.1.3",
+    )
+    assert response.status_code == 200
