@@ -2,12 +2,15 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+# What running needs (make run) and what the checks add (make test): two stamps, so `make run`
+# on a fresh machine installs only requirements.txt.
+RUN_STAMP := $(VENV)/.run-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+DEV_STAMP := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SIZE ?= small
 
-.PHONY: help venv run serve migrate seed test lint typecheck format check browser bench bench-import bench-national demo-data messages clean
+.PHONY: help venv dev run serve migrate seed test lint typecheck format check browser bench bench-import bench-national demo-data messages clean
 
 help:
 	@echo "make run         set up everything (venv, dependencies, database, demo data) and serve http://$(HOST):$(PORT)/"
@@ -19,14 +22,21 @@ help:
 	@echo "make bench-national every benchmark at national size"
 	@echo "make demo-data SIZE=small|medium|large   synthetic data at scale"
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(RUN_STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
-	@rm -f $(VENV)/.installed-*
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@rm -f $(VENV)/.run-*
 	@touch $@
 
-venv: $(STAMP)
+$(DEV_STAMP): $(RUN_STAMP) requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@rm -f $(VENV)/.dev-*
+	@touch $@
+
+venv: $(RUN_STAMP)
+
+dev: $(DEV_STAMP)
 
 migrate: venv
 	$(BIN)/python manage.py migrate --noinput
@@ -37,6 +47,7 @@ seed: migrate
 run: seed
 	@echo ""
 	@echo "JKP is starting on http://$(HOST):$(PORT)/  (password for every demo login: demo-jkp-2025)"
+	@echo "Workers' portal: http://$(HOST):$(PORT)/portal/  (peserta1 or KPJ 11000000001)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Debian's Chromium for the Playwright browser tests (Playwright's own download cannot work here).
@@ -50,19 +61,19 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; }
 
-lint: venv
+lint: dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 # Configuration in pyproject.toml ([tool.mypy]); settings load with no environment set.
-typecheck: venv
+typecheck: dev
 	$(BIN)/mypy
 
-format: venv
+format: dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-check: venv
+check: dev
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
@@ -75,25 +86,25 @@ check: venv
 PYTEST_PARALLEL ?= -n auto --dist loadgroup
 PYTEST_COVERAGE ?= --cov --cov-report=term-missing:skip-covered
 
-test: venv browser lint typecheck check
+test: dev browser lint typecheck check
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL) $(PYTEST_COVERAGE) $(PYTEST_ARGS)
 
-bench: venv
+bench: dev
 	$(BIN)/python -m benchmarks
 
 # One million generated contribution rows through the import path, beside a raw COPY of the
 # same file (PostgreSQL: BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/jkp_bench).
-bench-import: venv
+bench-import: dev
 	$(BIN)/python -m benchmarks import --national
 
 # The sizes of issue #14 (1,000,000 claims, 12 million contribution rows, 100,000 instalments).
-bench-national: venv
+bench-national: dev
 	$(BIN)/python -m benchmarks --national
 
 demo-data: migrate
 	$(BIN)/python manage.py seed_demo --size $(SIZE)
 
-messages: venv
+messages: dev
 	$(BIN)/python manage.py makemessages -l id --no-obsolete --ignore=.venv --ignore=static
 	$(BIN)/python manage.py compilemessages -l id --ignore=.venv
 
