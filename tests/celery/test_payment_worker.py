@@ -129,6 +129,8 @@ class Worker:
             "REDIS_URL": REDIS_URL,
             "DJANGO_SETTINGS_MODULE": "jkp_site.settings",
             "CONN_MAX_AGE": "0",
+            # Small chunks, so the batch is still being gathered when the test kills it.
+            "PAYMENT_GATHER_CHUNK": "20",
         }
         self.log = log.open("ab")
         self.process = subprocess.Popen(
