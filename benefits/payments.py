@@ -17,7 +17,7 @@ one transaction by a few UPDATE ... FROM statements.
 Every step costs a handful of statements per chunk, not several per row (issue #14): a
 national run holds 100,000+ instalments. Account numbers are encrypted per column (the
 column's name is the associated data), so a line's account is re-encrypted in Python and the
-lines go in by one multi-row INSERT per chunk rather than an INSERT ... SELECT.
+lines go in by one COPY per chunk (a multi-row INSERT off PostgreSQL), not INSERT ... SELECT.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ RESULT_COLUMNS = ["reference", "status", "amount", "bank_reference", "reason"]
 RESULT_MAX_BYTES = 64 * 1024 * 1024
 BANK_REFERENCE_MAX = 60  # PaymentLine.bank_reference
 REASON_MAX = 255  # PaymentLine.rejection_reason
-# Rows per bulk statement (a multi-row INSERT of payment lines, a COPY batch of results).
+# Rows per multi-row INSERT (case events, owed e-mails; payment lines off PostgreSQL).
 INSERT_BATCH = 2500
 # Rows fetched at a time by the export's server-side cursor.
 EXPORT_FETCH = 5000
@@ -183,7 +183,7 @@ def _add_chunk(batch: PaymentBatch, instalment_ids: list[int]) -> bool:
 
     The chunk's instalments still payable are locked and read in one statement (a row another
     run claimed meanwhile no longer matches once its lock is released, so it is skipped),
-    moved to ``in_batch`` by one UPDATE and given their lines by one multi-row INSERT. A worker
+    moved to ``in_batch`` by one UPDATE and given their lines by one COPY. A worker
     killed inside the chunk rolls the whole chunk back. False: the batch is sealed, stop.
     """
     with transaction.atomic():
@@ -201,8 +201,8 @@ def _add_chunk(batch: PaymentBatch, instalment_ids: list[int]) -> bool:
         claimed = list(
             CashInstalment.objects.select_for_update(of=("self",))
             .filter(pk__in=instalment_ids, status=InstalmentStatus.PAYABLE)
-            .select_related("claim")
-            .only(
+            .order_by("pk")
+            .values_list(
                 "pk",
                 "month",
                 "amount",
@@ -211,11 +211,10 @@ def _add_chunk(batch: PaymentBatch, instalment_ids: list[int]) -> bool:
                 "claim__bank_account",
                 "claim__bank_account_holder",
             )
-            .order_by("pk")
         )
         if not claimed:
             return True
-        ids = [instalment.pk for instalment in claimed]
+        ids = [row[0] for row in claimed]
         CashInstalment.objects.filter(pk__in=ids, status=InstalmentStatus.PAYABLE).update(
             status=InstalmentStatus.IN_BATCH, updated_at=now
         )
@@ -225,25 +224,64 @@ def _add_chunk(batch: PaymentBatch, instalment_ids: list[int]) -> bool:
             .annotate(n=Count("pk"))
             .values_list("instalment_id", "n")
         )
+        _insert_lines(
+            batch,
+            now,
+            [
+                (pk, amount, bank, account, holder, f"{number}-{month}-{earlier.get(pk, 0) + 1}")
+                for pk, month, amount, number, bank, account, holder in claimed
+            ],
+        )
+        return True
+
+
+def _insert_lines(
+    batch: PaymentBatch, now: dt.datetime, rows: list[tuple[int, int, str, str, str, str]]
+) -> None:
+    """Pending lines (instalment, amount, bank, account, holder, reference): COPY on
+    PostgreSQL, a multi-row INSERT elsewhere. The account is encrypted for the line's column."""
+    field = PaymentLine._meta.get_field("bank_account")
+    if connection.vendor != "postgresql":
         PaymentLine.objects.bulk_create(
             (
                 PaymentLine(
                     batch=batch,
-                    instalment=instalment,
-                    amount=instalment.amount,
-                    bank_name=instalment.claim.bank_name,
-                    bank_account=instalment.claim.bank_account,
-                    account_holder=instalment.claim.bank_account_holder,
-                    reference=(
-                        f"{instalment.claim.number}-{instalment.month}-"
-                        f"{earlier.get(instalment.pk, 0) + 1}"
-                    ),
+                    instalment_id=pk,
+                    amount=amount,
+                    bank_name=bank,
+                    bank_account=account,
+                    account_holder=holder,
+                    reference=reference,
                 )
-                for instalment in claimed
+                for pk, amount, bank, account, holder, reference in rows
             ),
             batch_size=INSERT_BATCH,
         )
-        return True
+        return
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(
+            "COPY claims_paymentline (batch_id, instalment_id, amount, bank_name, bank_account, "
+            "account_holder, reference, status, bank_reference, rejection_reason, created_at) "
+            "FROM STDIN"
+        ) as copy,
+    ):
+        for pk, amount, bank, account, holder, reference in rows:
+            copy.write_row(
+                (
+                    batch.pk,
+                    pk,
+                    amount,
+                    bank,
+                    field.get_prep_value(account),
+                    holder,
+                    reference,
+                    PaymentLine.Status.PENDING,
+                    "",
+                    "",
+                    now,
+                )
+            )
 
 
 def gather_payment_batch(*, batch_id: int) -> PaymentBatch | None:
@@ -678,34 +716,25 @@ def _record_results(
     the outbox (bulk). Returns the counts, the claims touched and the outbox messages."""
     cursor.execute(
         "SELECT s.status, s.bank_reference, s.instalment_reason, l.reference, l.amount, "
-        "i.month, i.claim_id FROM payment_result_stage AS s "
+        "i.month, i.claim_id, c.state FROM payment_result_stage AS s "
         "JOIN claims_paymentline AS l ON l.id = s.line_id "
-        "JOIN claims_cashinstalment AS i ON i.id = l.instalment_id WHERE s.applies ORDER BY l.id"
+        "JOIN claims_cashinstalment AS i ON i.id = l.instalment_id "
+        "JOIN claims_claim AS c ON c.id = i.claim_id WHERE s.applies ORDER BY l.id"
     )
-    applied = cursor.fetchall()
-    claims = {
-        claim.pk: claim
-        for claim in Claim.objects.filter(
-            pk__in=CashInstalment.objects.filter(payment_lines__batch=batch).values("claim_id")
-        )
-        .select_related("participant")
-        .only("pk", "state", "channel", "participant__user_id")
-    }
     result = ReconcileResult()
     events = []
-    for status, bank_reference, note, reference, amount, month, claim_id in applied:
-        claim = claims[claim_id]
+    for status, bank_reference, note, reference, amount, month, claim_id, state in cursor:
         if status == "paid":
             result.paid += 1
         else:
             result.rejected += 1
         events.append(
             CaseEvent(
-                claim=claim,
+                claim_id=claim_id,
                 actor=acting_user,
                 action="instalment_paid" if status == "paid" else "instalment_rejected",
-                from_state=claim.state,
-                to_state=claim.state,
+                from_state=state,
+                to_state=state,
                 note=note,
                 data={
                     "month": month,
@@ -717,6 +746,12 @@ def _record_results(
             )
         )
     events = CaseEvent.objects.bulk_create(events, batch_size=INSERT_BATCH)
+    # Whether the worker hears of a payment result is decided by its action (the portal's
+    # choice, claims.notifications): asked once per action, not once per row.
+    told = {}
+    for event in events:
+        if event.action not in told:
+            told[event.action] = worker_hears_of(event)
     now = timezone.now()
     messages = OutboxMessage.objects.bulk_create(
         (
@@ -724,7 +759,7 @@ def _record_results(
                 task=NOTIFY_TASK, args=[event.pk], key=f"notify:{event.pk}", available_at=now
             )
             for event in events
-            if worker_hears_of(event)
+            if told[event.action]
         ),
         batch_size=INSERT_BATCH,
     )

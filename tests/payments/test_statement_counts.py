@@ -27,7 +27,7 @@ from tests.payments.conftest import result_file
 pytestmark = pytest.mark.django_db
 RUN_ON = dt.date(2025, 4, 1)
 # The chunk's savepoint and its release, lock the batch, heartbeat, lock and read the chunk,
-# claim it, count earlier lines, insert the lines.
+# claim it, count earlier lines, insert the lines (a COPY on PostgreSQL).
 PER_CHUNK = 8
 
 
