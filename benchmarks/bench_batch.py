@@ -21,12 +21,14 @@ import csv
 import datetime as dt
 import io
 import time
+from collections.abc import Callable
 from unittest import mock
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from benchmarks.harness import Figure, report, say
+from benchmarks.seeding import clone_rows
 
 QUICK = 20_000
 NATIONAL = 100_000
@@ -37,12 +39,14 @@ NIK = "3174011701900001"
 def run(*, size: int) -> list[Figure]:
     from benefits import payments
     from claims.models import PaymentBatch
+    from jkp_site.core.models import User
 
     say(f"payment batch benchmark: {size:,} instalments")
     started = time.perf_counter()
     _seed(size)
     say(f"  seeded in {time.perf_counter() - started:.1f}s")
     figures = []
+    user, _ = User.objects.get_or_create(username="bench-pusat", defaults={"branch": None})
 
     gather_floor = _rolled_back(_gather_floor)
     batch = payments.open_payment_batch(on=timezone.localdate())
@@ -58,7 +62,7 @@ def run(*, size: int) -> list[Figure]:
 
     export_floor = _rolled_back(lambda: _export_floor(batch.pk))
     started = time.perf_counter()
-    content = payments.export_payment_batch(batch_id=batch.pk, acting_user=None)
+    content = payments.export_payment_batch(batch_id=batch.pk, acting_user=user)
     export_seconds = time.perf_counter() - started
     if content.count("\r\n") != size + 1:
         raise SystemExit("export did not write one row per transfer")
@@ -70,7 +74,7 @@ def run(*, size: int) -> list[Figure]:
     reconcile_floor = _rolled_back(lambda: _reconcile_floor(batch.pk, data))
     with mock.patch.object(payments, "publish"):
         started = time.perf_counter()
-        result = payments.reconcile_payment_batch(batch_id=batch.pk, acting_user=None, data=data)
+        result = payments.reconcile_payment_batch(batch_id=batch.pk, acting_user=user, data=data)
         reconcile_seconds = time.perf_counter() - started
     if result.paid + result.rejected != size:
         raise SystemExit(f"reconcile applied {result.paid + result.rejected} of {size}")
@@ -89,7 +93,7 @@ def run(*, size: int) -> list[Figure]:
     return figures
 
 
-def _rolled_back(function) -> float:  # type: ignore[no-untyped-def]
+def _rolled_back(function: Callable[[], object]) -> float:
     """Seconds of `function()` run in a transaction that is then rolled back."""
 
     class RollbackError(Exception):
@@ -104,20 +108,6 @@ def _rolled_back(function) -> float:  # type: ignore[no-untyped-def]
     except RollbackError:
         pass
     return seconds
-
-
-def _clone(
-    cursor, model, template_pk: int, source: str, params: list, overrides: dict[str, str]
-) -> None:
-    """INSERT ... SELECT of the template row once per row of `source` (aliased `src`)."""
-    table = model._meta.db_table
-    columns = [field.column for field in model._meta.concrete_fields if field.column != "id"]
-    values = [overrides.get(column, f"t.{column}") for column in columns]
-    cursor.execute(
-        f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} "  # noqa: S608 (model table names)
-        f"FROM {table} AS t CROSS JOIN ({source}) AS src WHERE t.id = %s",
-        [*params, template_pk],
-    )
 
 
 def _seed(size: int) -> None:
@@ -195,7 +185,7 @@ def _seed(size: int) -> None:
         status=InstalmentStatus.SCHEDULED,
     )
     with connection.cursor() as cursor:
-        _clone(
+        clone_rows(
             cursor,
             Participant,
             person.pk,
@@ -208,7 +198,7 @@ def _seed(size: int) -> None:
                 "bank_account_index": "md5('bench-person-' || src.g)",
             },
         )
-        _clone(
+        clone_rows(
             cursor,
             Termination,
             termination.pk,
@@ -217,7 +207,7 @@ def _seed(size: int) -> None:
             [],
             {"participant_id": "src.id"},
         )
-        _clone(
+        clone_rows(
             cursor,
             Claim,
             claim.pk,
@@ -231,7 +221,7 @@ def _seed(size: int) -> None:
                 "bank_account_index": "md5('bench-account-' || src.tid)",
             },
         )
-        _clone(
+        clone_rows(
             cursor,
             CashInstalment,
             template.pk,
@@ -240,7 +230,7 @@ def _seed(size: int) -> None:
             {"claim_id": "src.id", "status": "'payable'"},
         )
         # Months 2 to 6 still to come: paying month 1 completes no benefit.
-        _clone(
+        clone_rows(
             cursor,
             CashInstalment,
             template.pk,

@@ -220,10 +220,25 @@ class ContributionMonth(models.Model):
     window); (employer, period) serves imports and re-employment detection.
     """
 
+    # No single-column index on either key: (participant, period) and (employer, period) lead
+    # with them. No database constraint either: the import's merge inserts only rows that
+    # joined to their participant and employer, which proves both keys in the same statement,
+    # where a deferred constraint re-checked each of a million rows at COMMIT (issue #14).
+    # Deletes go through the ORM, which applies on_delete.
     participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="contributions"
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="contributions",
+        db_index=False,
+        db_constraint=False,
     )
-    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="contributions")
+    employer = models.ForeignKey(
+        Employer,
+        on_delete=models.PROTECT,
+        related_name="contributions",
+        db_index=False,
+        db_constraint=False,
+    )
     period = models.DateField(_("period"))
     wage = models.PositiveBigIntegerField(_("reported wage (Rp)"))
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
