@@ -1,12 +1,15 @@
-"""The contribution import against a raw COPY of the same file (the floor).
+"""The monthly contribution import against a bare COPY of the same file (the floor).
 
-Generates `rows` contribution rows (ten months for each of rows/10 participants, spread over
-a thousand employers), creates the participants and employers with bulk inserts, then times
+A monthly-shaped file: one row per worker, last month, into a contribution table that already
+holds the twelve months before it. Generated set-based: the participants are cloned by
+INSERT ... SELECT from one template row (they share its NIK ciphertext, which the import never
+reads; each gets the blind index of its own NIK, computed in Python and COPYed), the twelve
+months of history by one INSERT ... SELECT. Then it times
 
-* the floor: `COPY` of the CSV file into a plain, unindexed table (what PostgreSQL alone
-  can ingest), and
-* the import path: `imports.contributions.import_contributions` on the same file (checking
-  every row, the blind index of each NIK, staging COPY, resolve, one merge statement).
+* the floor: `COPY` of the CSV file into a table of the file's columns with a unique key on
+  (NIK, period), what PostgreSQL alone takes to load and key the file, and
+* the import path: `imports.contributions.import_contributions` on the same file (every row
+  checked, the blind index of each NIK, staging COPY, the resolve checks, one merge).
 """
 
 import csv
@@ -17,36 +20,44 @@ import time
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from benchmarks.harness import Figure, report, say
+from benchmarks.seeding import clone_rows
 
 QUICK_ROWS = 100_000
 FULL_ROWS = 1_000_000
-MONTHS_PER_PARTICIPANT = 10
+HISTORY_MONTHS = 12
 EMPLOYERS = 1_000
 BENCH_BRANCH = "BENCH"
+
+
+def file_period(today: dt.date) -> dt.date:
+    """The month a file delivered today pays for: last month."""
+    return today.replace(day=1) - relativedelta(months=1)
+
+
+def paid_date(period: dt.date, today: dt.date) -> dt.date:
+    """When the month was paid: the 10th of the next month, or today if that is still to come
+    (on days 1 to 9 a file's last month cannot have been paid on the 10th yet)."""
+    return min(period + relativedelta(months=1, days=9), today)
 
 
 def run(*, rows: int) -> list[Figure]:
     from imports.contributions import import_contributions
 
-    participants = max(rows // MONTHS_PER_PARTICIPANT, 1)
-    say(f"import benchmark: {rows:,} rows ({participants:,} participants x months)")
+    say(f"import benchmark: a monthly file of {rows:,} workers, {HISTORY_MONTHS} months stored")
+    today = timezone.localdate()
     started = time.perf_counter()
-    niks, npps = _reset_and_seed(participants)
-    say(
-        f"  seeded {len(niks):,} participants and {len(npps):,} employers "
-        f"in {time.perf_counter() - started:.1f}s"
-    )
+    niks, npps = _reset_and_seed(rows, today)
+    say(f"  seeded in {time.perf_counter() - started:.1f}s")
     with tempfile.TemporaryDirectory(prefix="jkp-bench-") as workdir:
         path = Path(workdir) / "contributions.csv"
-        written = _write_file(path, niks, npps, rows)
-
+        written = _write_file(path, niks, npps, today)
         copy_seconds = _time_raw_copy(path)
         started = time.perf_counter()
-        outcome, errors = import_contributions(path)
+        outcome, errors = import_contributions(path, today=today)
         import_seconds = time.perf_counter() - started
 
     if errors or outcome.inserted_rows != written:
@@ -65,7 +76,7 @@ def run(*, rows: int) -> list[Figure]:
     ]
 
 
-def _reset_and_seed(count: int) -> tuple[list[str], list[str]]:
+def _reset_and_seed(count: int, today: dt.date) -> tuple[list[str], list[str]]:
     """Fresh generated data: the benchmark database holds nothing else."""
     from jkp_site.core.models import KantorCabang, Kanwil
     from participants.models import ContributionMonth, Employer, Participant
@@ -84,25 +95,50 @@ def _reset_and_seed(count: int) -> tuple[list[str], list[str]]:
         Employer(npp=npp, name=f"PT Bench {npp}", size_class="large", branch=branch) for npp in npps
     )
     niks = _niks(count)
-    today = timezone.localdate()
-    batch = []
-    with transaction.atomic():
-        for n, nik in enumerate(niks):
-            # bulk_create bypasses save(), which sets the blind index; set it here.
-            participant = Participant(
-                nik=nik,
-                nik_index=Participant.index_for(nik),
-                kpj_number=f"{10000000000 + n:011d}",
-                name=f"Pekerja {n}",
-                birth_date=dt.date(1990, 1, 1),
-                gender="M",
-                registered_on=today,
-            )
-            batch.append(participant)
-            if len(batch) == 5_000:
-                Participant.objects.bulk_create(batch)
-                batch = []
-        Participant.objects.bulk_create(batch)
+    template = Participant(
+        nik=niks[0],
+        kpj_number="10000000000",
+        name="Pekerja",
+        birth_date=dt.date(1990, 1, 1),
+        gender="M",
+        registered_on=today,
+    )
+    template.save()
+    Participant.objects.filter(pk=template.pk).update(nik_index="template")
+    period = file_period(today)
+    first = period - relativedelta(months=HISTORY_MONTHS)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE bench_nik (g integer, nik_index varchar(64))")
+        with cursor.copy("COPY bench_nik FROM STDIN") as copy:
+            for g, nik in enumerate(niks):
+                copy.write_row((g, Participant.index_for(nik)))
+        clone_rows(
+            cursor,
+            Participant,
+            template.pk,
+            "SELECT g, nik_index FROM bench_nik",
+            [],
+            {
+                "nik_index": "src.nik_index",
+                "kpj_number": "lpad((10000000001 + src.g)::text, 11, '0')",
+                "name": "'Pekerja ' || src.g",
+            },
+        )
+        Participant.objects.filter(pk=template.pk).delete()
+        cursor.execute("DROP TABLE bench_nik")
+        # The twelve months before the file's: the employer of each worker as in the file.
+        cursor.execute(
+            f"INSERT INTO {ContributionMonth._meta.db_table} (participant_id, employer_id, "  # noqa: S608 (model table names)
+            "period, wage, paid_on, created_at) "
+            "SELECT p.id, e.id, m.period::date, 5000000, "
+            "(m.period + interval '1 month 9 days')::date, "
+            f"now() FROM {Participant._meta.db_table} AS p "
+            f"JOIN {Employer._meta.db_table} AS e ON e.npp = lpad((90000000 + "
+            "(p.id - %s) %% %s)::text, 8, '0') "
+            "CROSS JOIN generate_series(%s::date, %s::date, interval '1 month') AS m(period)",
+            [template.pk + 1, EMPLOYERS, first, period - relativedelta(months=1)],
+        )
+        cursor.execute("ANALYZE")
     return niks, npps
 
 
@@ -121,38 +157,29 @@ def _niks(count: int) -> list[str]:
     return niks
 
 
-def _write_file(path: Path, niks: list[str], npps: list[str], rows: int) -> int:
+def _write_file(path: Path, niks: list[str], npps: list[str], today: dt.date) -> int:
     rng = random.Random(6)  # noqa: S311 (reproducible synthetic data, not security)
-    last = timezone.localdate().replace(day=1) - relativedelta(months=1)
-    periods = [last - relativedelta(months=k) for k in range(MONTHS_PER_PARTICIPANT)]
-    written = 0
+    period = file_period(today)
+    paid = paid_date(period, today).isoformat()
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["nik", "npp", "period", "wage", "paid_date"])
         for n, nik in enumerate(niks):
-            npp = npps[n % len(npps)]
             wage = rng.randrange(2_000_000, 12_000_000, 1000)
-            for period in periods:
-                if written == rows:
-                    return written
-                paid = period + relativedelta(months=1, days=9)
-                writer.writerow([nik, npp, f"{period:%Y-%m}", wage, paid.isoformat()])
-                written += 1
-    return written
+            writer.writerow([nik, npps[n % len(npps)], f"{period:%Y-%m}", wage, paid])
+    return len(niks)
 
 
 def _time_raw_copy(path: Path) -> float:
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_raw_copy")
         cursor.execute(
-            "CREATE UNLOGGED TABLE bench_raw_copy (nik text, npp text, period text,"
-            " wage bigint, paid_date date)"
+            "CREATE TABLE bench_raw_copy (nik text, npp text, period text,"
+            " wage bigint, paid_date date, UNIQUE (nik, period))"
         )
         started = time.perf_counter()
         with (
-            cursor.cursor.copy(
-                "COPY bench_raw_copy FROM STDIN WITH (FORMAT csv, HEADER true)"
-            ) as copy,
+            cursor.copy("COPY bench_raw_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as copy,
             open(path, "rb") as handle,
         ):
             for block in iter(lambda: handle.read(1 << 20), b""):

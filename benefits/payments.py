@@ -2,16 +2,22 @@
 
 Nothing is ever paid twice, whatever reruns, retries or dead workers do:
 
-1. Each instalment is claimed for a batch with a conditional UPDATE (``payable`` ->
-   ``in_batch``) that must change exactly one row, in the same transaction that writes its
-   ``PaymentLine`` (house style rule 6).
+1. Instalments are claimed for a batch a chunk at a time: the chunk's rows still ``payable``
+   are locked (SELECT ... FOR UPDATE, which skips a row another run claimed meanwhile), moved
+   to ``in_batch`` and given their ``PaymentLine`` in one transaction (house style rule 6).
 2. The database refuses a second live (pending or paid) line for one instalment: the partial
    unique constraint ``payment_line_one_live_per_instalment``.
 3. Only one batch is open (being gathered) at a time (``payment_batch_one_open``), so a retried
    task resumes the batch it was filling instead of starting another.
 
 The bank's result file is validated row by row first; if any row is wrong nothing is applied
-and the report lists every problem. A valid file is applied in one transaction.
+and the report lists every problem. A valid file is loaded into a staging table and applied in
+one transaction by a few UPDATE ... FROM statements.
+
+Every step costs a handful of statements per chunk, not several per row (issue #14): a
+national run holds 100,000+ instalments. Account numbers are encrypted per column (the
+column's name is the associated data), so a line's account is re-encrypted in Python and the
+lines go in by one COPY per chunk (a multi-row INSERT off PostgreSQL), not INSERT ... SELECT.
 """
 
 from __future__ import annotations
@@ -25,25 +31,28 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from benefits.conditions import complete_if_finished, evaluate_due_instalments
+from benefits.conditions import FINAL_STATUSES, complete_if_finished, evaluate_due_instalments
+from claims import delivery
 from claims.models import (
+    CaseEvent,
     CashInstalment,
     Claim,
+    ClaimState,
     IdentityFlag,
     InstalmentStatus,
     PaymentBatch,
     PaymentLine,
 )
+from claims.notifications import worker_hears_of
 from claims.payment_details import raise_identity_flags, shared_account_claims
-from claims.workflow import record_event
 from jkp_site.core.exceptions import ApplicationError, PermissionDeniedError
 from jkp_site.core.permissions import ClaimPerm
-from jkp_site.outbox.services import enqueue
+from jkp_site.outbox.services import enqueue, publish
 
 if TYPE_CHECKING:
     from jkp_site.core.models import User
@@ -54,7 +63,10 @@ RESULT_COLUMNS = ["reference", "status", "amount", "bank_reference", "reason"]
 RESULT_MAX_BYTES = 64 * 1024 * 1024
 BANK_REFERENCE_MAX = 60  # PaymentLine.bank_reference
 REASON_MAX = 255  # PaymentLine.rejection_reason
-GATHER_CHUNK = 100
+# Rows per multi-row INSERT (case events, owed e-mails; payment lines off PostgreSQL).
+INSERT_BATCH = 2500
+# Rows fetched at a time by the export's server-side cursor.
+EXPORT_FETCH = 5000
 # ASCII digits only: Python's \d also takes Arabic-Indic and other scripts' digits.
 _DIGITS = re.compile(r"^[0-9]+$")
 
@@ -168,9 +180,10 @@ def payable_instalments():
 def _add_chunk(batch: PaymentBatch, instalment_ids: list[int]) -> bool:
     """Claim a chunk of instalments for ``batch`` and write their lines, in one transaction.
 
-    Each instalment is claimed by a conditional UPDATE that must change exactly one row; one
-    already taken (by a rerun, a retried task or a concurrent run) is skipped. A worker killed
-    inside the chunk rolls the whole chunk back. False: the batch is sealed, stop gathering.
+    The chunk's instalments still payable are locked and read in one statement (a row another
+    run claimed meanwhile no longer matches once its lock is released, so it is skipped),
+    moved to ``in_batch`` by one UPDATE and given their lines by one COPY. A worker
+    killed inside the chunk rolls the whole chunk back. False: the batch is sealed, stop.
     """
     with transaction.atomic():
         still_open = (
@@ -184,53 +197,107 @@ def _add_chunk(batch: PaymentBatch, instalment_ids: list[int]) -> bool:
         # The batch's heartbeat: a batch left open with no chunk for JOB_STALE_MINUTES has lost
         # its worker, and resume_stale_payment_batches starts the gathering again.
         PaymentBatch.objects.filter(pk=batch.pk).update(updated_at=now)
-        claimed = [
-            pk
-            for pk in instalment_ids
-            if CashInstalment.objects.filter(pk=pk, status=InstalmentStatus.PAYABLE).update(
-                status=InstalmentStatus.IN_BATCH, updated_at=now
+        claimed = list(
+            CashInstalment.objects.select_for_update(of=("self",))
+            .filter(pk__in=instalment_ids, status=InstalmentStatus.PAYABLE)
+            .order_by("pk")
+            .values_list(
+                "pk",
+                "month",
+                "amount",
+                "claim__number",
+                "claim__bank_name",
+                "claim__bank_account",
+                "claim__bank_account_holder",
             )
-            == 1
-        ]
+        )
+        if not claimed:
+            return True
+        ids = [row[0] for row in claimed]
+        CashInstalment.objects.filter(pk__in=ids, status=InstalmentStatus.PAYABLE).update(
+            status=InstalmentStatus.IN_BATCH, updated_at=now
+        )
         earlier = dict(
-            PaymentLine.objects.filter(instalment_id__in=claimed)
+            PaymentLine.objects.filter(instalment_id__in=ids)
             .values("instalment_id")
             .annotate(n=Count("pk"))
             .values_list("instalment_id", "n")
         )
-        PaymentLine.objects.bulk_create(
-            PaymentLine(
-                batch=batch,
-                instalment=instalment,
-                amount=instalment.amount,
-                bank_name=instalment.claim.bank_name,
-                bank_account=instalment.claim.bank_account,
-                account_holder=instalment.claim.bank_account_holder,
-                reference=(
-                    f"{instalment.claim.number}-{instalment.month}-"
-                    f"{earlier.get(instalment.pk, 0) + 1}"
-                ),
-            )
-            for instalment in CashInstalment.objects.filter(pk__in=claimed)
-            .select_related("claim")
-            .order_by("pk")
+        _insert_lines(
+            batch,
+            now,
+            [
+                (pk, amount, bank, account, holder, f"{number}-{month}-{earlier.get(pk, 0) + 1}")
+                for pk, month, amount, number, bank, account, holder in claimed
+            ],
         )
         return True
+
+
+def _insert_lines(
+    batch: PaymentBatch, now: dt.datetime, rows: list[tuple[int, int, str, str, str, str]]
+) -> None:
+    """Pending lines (instalment, amount, bank, account, holder, reference): COPY on
+    PostgreSQL, a multi-row INSERT elsewhere. The account is encrypted for the line's column."""
+    field = PaymentLine._meta.get_field("bank_account")
+    if connection.vendor != "postgresql":
+        PaymentLine.objects.bulk_create(
+            (
+                PaymentLine(
+                    batch=batch,
+                    instalment_id=pk,
+                    amount=amount,
+                    bank_name=bank,
+                    bank_account=account,
+                    account_holder=holder,
+                    reference=reference,
+                )
+                for pk, amount, bank, account, holder, reference in rows
+            ),
+            batch_size=INSERT_BATCH,
+        )
+        return
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(
+            "COPY claims_paymentline (batch_id, instalment_id, amount, bank_name, bank_account, "
+            "account_holder, reference, status, bank_reference, rejection_reason, created_at) "
+            "FROM STDIN"
+        ) as copy,
+    ):
+        for pk, amount, bank, account, holder, reference in rows:
+            copy.write_row(
+                (
+                    batch.pk,
+                    pk,
+                    amount,
+                    bank,
+                    field.get_prep_value(account),
+                    holder,
+                    reference,
+                    PaymentLine.Status.PENDING,
+                    "",
+                    "",
+                    now,
+                )
+            )
 
 
 def gather_payment_batch(*, batch_id: int) -> PaymentBatch | None:
     """Fill the open batch with every payable instalment, then seal it (state ``ready``).
 
-    Instalments go in chunks of GATHER_CHUNK, each in its own transaction, so a worker killed
-    halfway leaves a consistent batch and the retried task carries on where it stopped.
+    Instalments go in chunks of ``settings.PAYMENT_GATHER_CHUNK``, each in its own transaction,
+    so a worker killed halfway leaves a consistent batch and the retried task carries on where
+    it stopped.
     Rerunning on a sealed batch adds nothing. An empty batch is deleted (returns None).
     """
     batch = PaymentBatch.objects.get(pk=batch_id)
     if batch.state != PaymentBatch.State.OPEN:
         return batch
     ids = list(payable_instalments().values_list("pk", flat=True))
-    for start in range(0, len(ids), GATHER_CHUNK):
-        if not _add_chunk(batch, ids[start : start + GATHER_CHUNK]):
+    chunk = settings.PAYMENT_GATHER_CHUNK
+    for start in range(0, len(ids), chunk):
+        if not _add_chunk(batch, ids[start : start + chunk]):
             break
     with transaction.atomic():
         batch = PaymentBatch.objects.select_for_update().get(pk=batch_id)
@@ -306,37 +373,51 @@ def export_payment_batch(*, batch_id: int, acting_user: User) -> str:
         raise ApplicationError(gettext("Only a gathered batch can be exported."))
     if batch.state == PaymentBatch.State.READY:
         hold_flagged_lines(batch=batch)
-    lines = list(
+    # One pass over a server-side cursor: rows are checked and written as they come, so
+    # memory holds the file being written, not 500,000 model instances.
+    lines = (
         batch.lines.filter(status__in=[PaymentLine.Status.PENDING, PaymentLine.Status.PAID])
-        .select_related("instalment__claim__participant")
         .order_by("pk")
+        .values_list(
+            "instalment__claim__number",
+            "instalment__claim__participant__nik",
+            "bank_account",
+            "bank_name",
+            "account_holder",
+            "amount",
+            "reference",
+        )
+        .iterator(chunk_size=EXPORT_FETCH)
     )
     problems: list[RowProblem] = []
-    rows = []
-    for number, line in enumerate(lines, start=2):
-        claim = line.instalment.claim
-        nik = claim.participant.nik or ""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(EXPORT_COLUMNS)
+    for number, (claim_number, nik, account, bank, holder, amount, reference) in enumerate(
+        lines, start=2
+    ):
+        nik = nik or ""
         messages = []
         if not (_DIGITS.match(nik) and len(nik) == 16):
             messages.append(gettext("NIK is not 16 digits."))
-        if not _DIGITS.match(line.bank_account or ""):
+        if not _DIGITS.match(account or ""):
             messages.append(gettext("Bank account is missing or not digits."))
-        if not line.account_holder.strip():
+        if not holder.strip():
             messages.append(gettext("Account holder's name is missing."))
-        if line.amount <= 0:
+        if amount <= 0:
             messages.append(gettext("Amount must be above zero."))
         if messages:
-            problems.append(RowProblem(row=number, reference=line.reference, messages=messages))
-        rows.append(
+            problems.append(RowProblem(row=number, reference=reference, messages=messages))
+        writer.writerow(
             [
                 batch.reference,
-                claim.number,
+                claim_number,
                 nik,
-                line.bank_account,
-                _csv_safe(line.bank_name),
-                _csv_safe(line.account_holder),
-                str(line.amount),
-                line.reference,
+                account,
+                _csv_safe(bank),
+                _csv_safe(holder),
+                str(amount),
+                reference,
             ]
         )
     if problems:
@@ -345,10 +426,6 @@ def export_payment_batch(*, batch_id: int, acting_user: User) -> str:
             % {"n": len(problems)},
             problems,
         )
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(EXPORT_COLUMNS)
-    writer.writerows(rows)
     PaymentBatch.objects.filter(pk=batch.pk, state=PaymentBatch.State.READY).update(
         state=PaymentBatch.State.EXPORTED, exported_at=timezone.now(), updated_at=timezone.now()
     )
@@ -397,6 +474,13 @@ class ReconcileResult:
     paid: int = 0
     rejected: int = 0
     unchanged: int = 0
+
+
+@dataclass(frozen=True)
+class _LineFacts:
+    pk: int
+    amount: int
+    status: str
 
 
 @dataclass(frozen=True)
@@ -457,7 +541,13 @@ def _read_result_rows(data: bytes) -> list[dict[str, str]]:
 def validate_result_file(*, batch: PaymentBatch, data: bytes) -> list[_ResultRow]:
     """Every row checked against the batch; raises PaymentFileError listing every bad row."""
     raw_rows = _read_result_rows(data)
-    lines = {line.reference: line for line in batch.lines.all()}
+    # One read of the batch's lines, without their (encrypted) accounts.
+    lines = {
+        reference: _LineFacts(pk, amount, status)
+        for reference, pk, amount, status in batch.lines.values_list(
+            "reference", "pk", "amount", "status"
+        )
+    }
     seen: set[str] = set()
     problems: list[RowProblem] = []
     parsed: list[_ResultRow] = []
@@ -517,7 +607,8 @@ def validate_result_file(*, batch: PaymentBatch, data: bytes) -> list[_ResultRow
             and line.status != status
         ):
             messages.append(
-                gettext("Already reconciled as %(status)s.") % {"status": line.get_status_display()}
+                gettext("Already reconciled as %(status)s.")
+                % {"status": PaymentLine.Status(line.status).label}
             )
         # A row with no transfer (line is None) always has a message above; naming it here
         # too tells the type checker that the rows kept below have their line.
@@ -542,76 +633,186 @@ def validate_result_file(*, batch: PaymentBatch, data: bytes) -> list[_ResultRow
     return parsed
 
 
+def _stage_rows(cursor, rows: list[_ResultRow]) -> None:
+    """The validated rows into the temporary table payment_result_stage (COPY on PostgreSQL),
+    with the reason the instalment will carry, worded in Python (it is translated)."""
+    cursor.execute("DROP TABLE IF EXISTS payment_result_stage")
+    cursor.execute(
+        "CREATE TEMPORARY TABLE payment_result_stage (line_id bigint PRIMARY KEY, "
+        "status varchar(10) NOT NULL, bank_reference varchar(60) NOT NULL, "
+        "reason varchar(255) NOT NULL, "
+        "instalment_reason varchar(255) NOT NULL, applies boolean NOT NULL DEFAULT FALSE)"
+    )
+    values = [
+        (
+            row.line_id,
+            row.status,
+            row.bank_reference if row.status == "paid" else "",
+            row.reason if row.status == "rejected" else "",
+            ""
+            if row.status == "paid"
+            else (gettext("Rejected by the bank: %(r)s") % {"r": row.reason})[:255],
+        )
+        for row in rows
+    ]
+    if connection.vendor == "postgresql":
+        with cursor.copy(
+            "COPY payment_result_stage (line_id, status, bank_reference, reason, "
+            "instalment_reason) FROM STDIN"
+        ) as copy:
+            for value in values:
+                copy.write_row(value)
+        cursor.execute("ANALYZE payment_result_stage")
+    else:
+        cursor.executemany(
+            "INSERT INTO payment_result_stage (line_id, status, bank_reference, reason, "
+            "instalment_reason) VALUES (%s, %s, %s, %s, %s)",
+            values,
+        )
+
+
+def _apply_staged(cursor, batch: PaymentBatch, now: dt.datetime) -> int:
+    """Lines still pending take the bank's result, then their instalments; returns how many
+    rows applied. Three statements whatever the file's size."""
+    # Under the batch's lock no other run changes its lines: "still pending" is decided once.
+    cursor.execute(
+        "UPDATE payment_result_stage SET applies = TRUE WHERE line_id IN "
+        "(SELECT id FROM claims_paymentline WHERE batch_id = %s AND status = %s)",
+        [batch.pk, PaymentLine.Status.PENDING],
+    )
+    cursor.execute(
+        "UPDATE claims_paymentline SET status = s.status, bank_reference = s.bank_reference, "
+        "rejection_reason = s.reason, resolved_at = %s FROM payment_result_stage AS s "
+        "WHERE claims_paymentline.id = s.line_id AND s.applies "
+        "AND claims_paymentline.status = %s",
+        [now, PaymentLine.Status.PENDING],
+    )
+    applied = cursor.rowcount
+    cursor.execute(
+        "UPDATE claims_cashinstalment "
+        "SET status = CASE WHEN s.status = 'paid' THEN %s ELSE %s END, "
+        "status_reason = s.instalment_reason, "
+        "paid_at = CASE WHEN s.status = 'paid' THEN %s ELSE NULL END, updated_at = %s "
+        "FROM payment_result_stage AS s JOIN claims_paymentline AS l ON l.id = s.line_id "
+        "WHERE claims_cashinstalment.id = l.instalment_id AND s.applies "
+        "AND claims_cashinstalment.status = %s",
+        [InstalmentStatus.PAID, InstalmentStatus.REJECTED, now, now, InstalmentStatus.IN_BATCH],
+    )
+    if cursor.rowcount != applied:
+        cursor.execute(
+            "SELECT l.reference FROM payment_result_stage AS s "
+            "JOIN claims_paymentline AS l ON l.id = s.line_id "
+            "JOIN claims_cashinstalment AS i ON i.id = l.instalment_id "
+            "WHERE s.applies AND i.status NOT IN (%s, %s) ORDER BY l.id LIMIT 1",
+            [InstalmentStatus.PAID, InstalmentStatus.REJECTED],
+        )
+        found = cursor.fetchone()
+        raise ApplicationError(
+            gettext("Transfer %(ref)s: its instalment is no longer in a batch.")
+            % {"ref": found[0] if found else "?"}
+        )
+    return applied
+
+
+def _record_results(
+    cursor, batch: PaymentBatch, acting_user: User | None
+) -> tuple[ReconcileResult, list[int], list[int]]:
+    """One case event per applied row (bulk), and the worker's e-mail owed for each through
+    the outbox (bulk). Returns the counts, the claims touched and the outbox messages."""
+    cursor.execute(
+        "SELECT s.status, s.bank_reference, s.instalment_reason, l.reference, l.amount, "
+        "i.month, i.claim_id, c.state FROM payment_result_stage AS s "
+        "JOIN claims_paymentline AS l ON l.id = s.line_id "
+        "JOIN claims_cashinstalment AS i ON i.id = l.instalment_id "
+        "JOIN claims_claim AS c ON c.id = i.claim_id WHERE s.applies ORDER BY l.id"
+    )
+    result = ReconcileResult()
+    events = []
+    for status, bank_reference, note, reference, amount, month, claim_id, state in cursor:
+        if status == "paid":
+            result.paid += 1
+        else:
+            result.rejected += 1
+        events.append(
+            CaseEvent(
+                claim_id=claim_id,
+                actor=acting_user,
+                action="instalment_paid" if status == "paid" else "instalment_rejected",
+                from_state=state,
+                to_state=state,
+                note=note,
+                data={
+                    "month": month,
+                    "amount": amount,
+                    "batch": batch.reference,
+                    "reference": reference,
+                    "bank_reference": bank_reference,
+                },
+            )
+        )
+    events = CaseEvent.objects.bulk_create(events, batch_size=INSERT_BATCH)
+    # Whether the worker hears of a payment result is decided by its action (the portal's
+    # choice, claims.notifications): asked once per action, not once per row.
+    told = {}
+    for event in events:
+        if event.action not in told:
+            told[event.action] = worker_hears_of(event)
+    owed = delivery.owe_many(
+        [event for event in events if told[event.action]], batch_size=INSERT_BATCH
+    )
+    touched = sorted({event.claim_id for event in events})
+    return result, touched, owed
+
+
+PUBLISH_AT_ONCE = 200
+
+
+def _after_reconcile(claim_ids: list[int], message_ids: list[int]) -> None:
+    """After the commit: publish the owed e-mails (the relay retries any that fail) and
+    complete the benefits whose last instalment this file settled (one query finds them)."""
+    # A few at once; the rest of a national run (100,000 e-mails) goes out with the relay,
+    # so the head office's request does not wait on publishing them one by one.
+    for message_id in message_ids[:PUBLISH_AT_ONCE]:
+        publish(message_id)
+    unsettled = CashInstalment.objects.filter(claim_id=OuterRef("pk")).exclude(
+        status__in=FINAL_STATUSES
+    )
+    finished = (
+        Claim.objects.filter(pk__in=claim_ids, state=ClaimState.BENEFIT_ACTIVE)
+        .exclude(Exists(unsettled))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for claim_id in finished:
+        complete_if_finished(claim_id=claim_id)
+
+
 def reconcile_payment_batch(*, batch_id: int, acting_user: User, data: bytes) -> ReconcileResult:
     """Apply the bank's result file to an exported batch: each transfer paid or rejected.
 
-    All rows are validated before anything is written; the valid file is applied in one
-    transaction. A paid row marks its instalment paid; a rejected row marks it rejected with
-    the bank's reason (it becomes payable again once the account is corrected, see
-    ``claims.payment_details``). Importing the same file again changes nothing. The batch is
-    reconciled when no transfer is pending. Raises PaymentFileError with the row report.
+    All rows are validated before anything is written; the valid file is staged and applied in
+    one transaction by a fixed number of statements. A paid row marks its instalment paid; a
+    rejected row marks it rejected with the bank's reason (it becomes payable again once the
+    account is corrected, see ``claims.payment_details``). Importing the same file again
+    changes nothing. The batch is reconciled when no transfer is pending. Raises
+    PaymentFileError with the row report.
     """
     batch = PaymentBatch.objects.get(pk=batch_id)
     if batch.state not in (PaymentBatch.State.EXPORTED, PaymentBatch.State.RECONCILED):
         raise ApplicationError(gettext("Only an exported batch can be reconciled."))
     rows = validate_result_file(batch=batch, data=data)
-    result = ReconcileResult()
-    touched_claims: set[int] = set()
     now = timezone.now()
     with transaction.atomic():
         PaymentBatch.objects.select_for_update().get(pk=batch.pk)
-        for row in rows:
-            changed = PaymentLine.objects.filter(
-                pk=row.line_id, status=PaymentLine.Status.PENDING
-            ).update(
-                status=row.status,
-                bank_reference=row.bank_reference if row.status == "paid" else "",
-                rejection_reason=row.reason if row.status == "rejected" else "",
-                resolved_at=now,
-            )
-            if changed != 1:
-                result.unchanged += 1
-                continue
-            line = PaymentLine.objects.select_related("instalment__claim").get(pk=row.line_id)
-            instalment = line.instalment
-            if row.status == "paid":
-                new_status, reason, action = InstalmentStatus.PAID, "", "instalment_paid"
-                result.paid += 1
-            else:
-                new_status, action = InstalmentStatus.REJECTED, "instalment_rejected"
-                reason = gettext("Rejected by the bank: %(r)s") % {"r": row.reason}
-                result.rejected += 1
-            updated = CashInstalment.objects.filter(
-                pk=instalment.pk, status=InstalmentStatus.IN_BATCH
-            ).update(
-                status=new_status,
-                status_reason=reason[:255],
-                paid_at=now if new_status == InstalmentStatus.PAID else None,
-                updated_at=now,
-            )
-            if updated != 1:
-                raise ApplicationError(
-                    gettext("Transfer %(ref)s: its instalment is no longer in a batch.")
-                    % {"ref": line.reference}
-                )
-            record_event(
-                instalment.claim,
-                actor=acting_user,
-                action=action,
-                note=reason,
-                data={
-                    "month": instalment.month,
-                    "amount": line.amount,
-                    "batch": batch.reference,
-                    "reference": line.reference,
-                    "bank_reference": row.bank_reference,
-                },
-            )
-            touched_claims.add(instalment.claim_id)
+        with connection.cursor() as cursor:
+            _stage_rows(cursor, rows)
+            _apply_staged(cursor, batch, now)
+            result, touched, message_ids = _record_results(cursor, batch, acting_user)
+            cursor.execute("DROP TABLE payment_result_stage")
+        result.unchanged = len(rows) - result.paid - result.rejected
         if not batch.lines.filter(status=PaymentLine.Status.PENDING).exists():
             PaymentBatch.objects.filter(pk=batch.pk).update(
                 state=PaymentBatch.State.RECONCILED, reconciled_at=now, updated_at=now
             )
-        for claim_id in sorted(touched_claims):
-            transaction.on_commit(partial(complete_if_finished, claim_id=claim_id))
+        transaction.on_commit(partial(_after_reconcile, touched, message_ids))
     return result

@@ -16,9 +16,10 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from claims.models import CaseEvent, EventNotification
+from claims.models import CaseEvent, Claim, EventNotification
 from claims.notifications import worker_email
 from jkp_site.core.models import User
+from jkp_site.outbox.models import OutboxMessage
 from jkp_site.outbox.services import enqueue
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,41 @@ def owe(event: CaseEvent) -> EventNotification:
     if address:
         enqueue(TASK, args=[event.pk], key=f"notify:{event.pk}")
     return delivery
+
+
+def owe_many(events: list[CaseEvent], *, batch_size: int = 2_000) -> list[int]:
+    """``owe`` for many events the worker hears of at once (a reconciliation of a whole batch):
+    one query for the addresses, the records and the outbox rows in bulk. Returns the outbox
+    messages to publish after the commit (the relay publishes whatever is left)."""
+    if not events:
+        return []
+    addresses = dict(
+        Claim.objects.filter(pk__in={event.claim_id for event in events}).values_list(
+            "pk", "participant__email"
+        )
+    )
+    EventNotification.objects.bulk_create(
+        (
+            EventNotification(
+                event=event,
+                channel=EventNotification.Channel.EMAIL,
+                recipient=addresses.get(event.claim_id) or "",
+                status=Status.PENDING if addresses.get(event.claim_id) else Status.NO_ADDRESS,
+            )
+            for event in events
+        ),
+        batch_size=batch_size,
+    )
+    now = timezone.now()
+    messages = OutboxMessage.objects.bulk_create(
+        (
+            OutboxMessage(task=TASK, args=[event.pk], key=f"notify:{event.pk}", available_at=now)
+            for event in events
+            if addresses.get(event.claim_id)
+        ),
+        batch_size=batch_size,
+    )
+    return [message.pk for message in messages]
 
 
 def deliver(event_id: int) -> bool:

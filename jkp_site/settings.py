@@ -240,6 +240,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE: dict = {}
 # A job (import, payment batch) silent this long has lost its worker: the sweepers resume it.
 JOB_STALE_MINUTES = env.int("JOB_STALE_MINUTES", default=10)
+# Instalments claimed per transaction by the payment gathering (a few statements per chunk).
+PAYMENT_GATHER_CHUNK = env.int("PAYMENT_GATHER_CHUNK", default=5000)
 CELERY_BEAT_SCHEDULE["resume-stale-imports"] = {
     "task": "imports.tasks.resume_stale_imports_task",
     "schedule": 300.0,

@@ -221,10 +221,21 @@ class ContributionMonth(models.Model):
     window); (employer, period) serves imports and re-employment detection.
     """
 
+    # No single-column index on either key: (participant, period) and (employer, period) lead
+    # with them. The foreign key constraints stay (the database refuses an orphan month,
+    # whoever writes it), though they cost the import a check per row at COMMIT (issue #14).
     participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="contributions"
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="contributions",
+        db_index=False,
     )
-    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="contributions")
+    employer = models.ForeignKey(
+        Employer,
+        on_delete=models.PROTECT,
+        related_name="contributions",
+        db_index=False,
+    )
     period = models.DateField(_("period"))
     wage = models.PositiveBigIntegerField(_("reported wage (Rp)"))
     paid_on = models.DateField(_("paid on"), null=True, blank=True)

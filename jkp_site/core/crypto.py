@@ -9,6 +9,7 @@ import base64
 import hashlib
 import hmac
 import os
+from collections.abc import Callable
 from functools import lru_cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -52,9 +53,21 @@ def decrypt(token: str, *, context: str) -> str:
 
 def blind_index(value: str, *, context: str) -> str:
     """Keyed HMAC of a normalised value, for exact lookup without storing the value."""
+    return blind_indexer(context)(value)
+
+
+def blind_indexer(context: str) -> Callable[[str], str]:
+    """``blind_index`` for one context, with the key decoded once: for bulk work (an import
+    computes one index per row of million-row files)."""
     key = _decode_key(settings.BLIND_INDEX_KEY, "BLIND_INDEX_KEY")
-    normalised = "".join(value.split())
-    return hmac.new(key, f"{context}:{normalised}".encode(), hashlib.sha256).hexdigest()
+    prefix = hmac.new(key, f"{context}:".encode(), hashlib.sha256)
+
+    def index(value: str) -> str:
+        digest = prefix.copy()
+        digest.update("".join(value.split()).encode())
+        return digest.hexdigest()
+
+    return index
 
 
 def mask(value: str | None, *, keep_start: int = 4, keep_end: int = 4) -> str:

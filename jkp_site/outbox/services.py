@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import logging
+import time
 from typing import Any
 
 from django.db import transaction
@@ -25,6 +26,8 @@ from jkp_site.outbox.models import OutboxMessage
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12
 BATCH = 200
+# Beat runs the relay every minute: one run stops after this long, the next goes on.
+RELAY_BUDGET_SECONDS = 45.0
 
 
 def enqueue(
@@ -107,16 +110,25 @@ def publish(message_id: int) -> bool:
         return False
 
 
-def relay_due(*, limit: int = BATCH) -> int:
-    """Publish every pending message whose time has come; returns how many went."""
-    due = list(
-        OutboxMessage.objects.filter(
-            state=OutboxMessage.State.PENDING, available_at__lte=timezone.now()
+def relay_due(*, limit: int = BATCH, budget_seconds: float = RELAY_BUDGET_SECONDS) -> int:
+    """Publish every pending message whose time has come, ``limit`` at a time, until none is
+    due or the time budget is spent (the next run of beat's relay, a minute later, goes on);
+    returns how many went. A run that publishes nothing stops: the broker is refusing."""
+    started = time.monotonic()
+    sent = 0
+    while time.monotonic() - started < budget_seconds:
+        due = list(
+            OutboxMessage.objects.filter(
+                state=OutboxMessage.State.PENDING, available_at__lte=timezone.now()
+            )
+            .order_by("available_at", "id")
+            .values_list("pk", flat=True)[:limit]
         )
-        .order_by("available_at", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
-    return sum(1 for pk in due if publish(pk))
+        went = sum(1 for pk in due if publish(pk))
+        sent += went
+        if len(due) < limit or not went:
+            break
+    return sent
 
 
 def backlog() -> int:

@@ -44,6 +44,8 @@ pytestmark = [
 ]
 
 CLAIMS = 1200
+# Small chunks, so the batch is still being gathered when the test kills its worker.
+SMALL_CHUNKS = {"PAYMENT_GATHER_CHUNK": "20"}
 
 
 def lines_now() -> int:
@@ -71,7 +73,7 @@ def test_a_killed_worker_never_pays_twice(branch, tmp_path):
     queue = f"jkp-test-{uuid.uuid4().hex[:8]}"
     claims = build_claims(branch, CLAIMS)
     add_payable_month(claims, 1)
-    workers = [Worker(queue, tmp_path / "worker.log")]
+    workers = [Worker(queue, tmp_path / "worker.log", env=SMALL_CHUNKS)]
     try:
         # 1. The pool process dies mid-batch; the message is redelivered and finished.
         run_payment_batch_task.apply_async(queue=queue)
@@ -94,7 +96,7 @@ def test_a_killed_worker_never_pays_twice(branch, tmp_path):
         workers[0].kill_everything()
         stuck = PaymentBatch.objects.get(state=PaymentBatch.State.OPEN)
         assert CLAIMS < lines_now() < 2 * CLAIMS
-        workers.append(Worker(queue, tmp_path / "worker2.log"))
+        workers.append(Worker(queue, tmp_path / "worker2.log", env=SMALL_CHUNKS))
         result = run_payment_batch_task.apply_async(queue=queue)
         assert result.get(timeout=180) == stuck.pk
         stuck.refresh_from_db()
@@ -110,7 +112,7 @@ def test_a_killed_worker_never_pays_twice(branch, tmp_path):
 
         # 4. Two runs at the same moment on two pool processes share one batch.
         workers[-1].stop()
-        workers.append(Worker(queue, tmp_path / "worker3.log", concurrency=2))
+        workers.append(Worker(queue, tmp_path / "worker3.log", concurrency=2, env=SMALL_CHUNKS))
         add_payable_month(claims, 3)
         both = [run_payment_batch_task.apply_async(queue=queue) for _ in range(2)]
         ids = {r.get(timeout=180) for r in both} - {None}

@@ -160,6 +160,8 @@ def workers(tmp_path, broker, settings):
                 "EMAIL_FILE_PATH": str(mail),
                 # The files the test stores (imports, reports) are where the worker looks.
                 "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+                # Small chunks, so a batch is still being gathered when its worker is killed.
+                "PAYMENT_GATHER_CHUNK": "20",
             },
         )
         started.append(worker)

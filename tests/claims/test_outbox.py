@@ -88,3 +88,20 @@ def test_a_document_asked_again_is_told_by_email_too(
             document_id=document.pk, acting_user=officer, accepted=False, note="Buram"
         )
     assert len(mail.outbox) == 1
+
+
+def test_the_relay_goes_on_past_one_batch_until_nothing_is_due():
+    from django.utils import timezone
+
+    from jkp_site.outbox import services as outbox
+
+    for n in range(5):
+        OutboxMessage.objects.create(  # a delivery of no event: the task does nothing
+            task="claims.tasks.notify_case_event_task",
+            args=[0],
+            available_at=timezone.now(),
+            key=f"k{n}",
+        )
+    assert relay_due(limit=2) == 5
+    assert not OutboxMessage.objects.filter(state="pending").exists()
+    assert outbox.RELAY_BUDGET_SECONDS < 60  # a run ends before beat's next one
