@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from benefits.conditions import stop_on_reemployment
 from jkp_site.core.money import format_rupiah
+from jkp_site.core.storage import local_copy
 from participants.models import ContributionMonth, Employer, ImportJob, Participant
 from participants.nik import parse_nik
 
@@ -463,7 +464,12 @@ def run_import_job(job_id: int) -> ImportJob:
     job = ImportJob.objects.get(pk=job_id)
     if job.status == ImportJob.Status.DONE:
         return job
-    path = Path(job.file.path)
+    # The file may be on a store shared by every node (S3): COPY reads a local copy of it.
+    with local_copy(job.file, suffix=".csv") as path:
+        return _run_import_job(job, path)
+
+
+def _run_import_job(job: ImportJob, path: Path) -> ImportJob:
     # Every write of progress is also the job's heartbeat (updated_at): the sweeper
     # (imports.sweeper) resumes a job whose heartbeat stopped, whatever killed its worker.
     ImportJob.objects.filter(pk=job.pk).update(
