@@ -9,6 +9,7 @@ ALLOWED_HOSTS and DEBUG=false (see README).
 import base64
 import binascii
 from pathlib import Path
+from typing import Any
 
 import environ
 from celery.schedules import crontab
@@ -458,15 +459,18 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "jkp_site.core.requestid.ActorMiddleware",
 )
-LOGGING["filters"]["log_context"] = {"()": "jkp_site.core.requestid.LogContextFilter"}
-LOGGING["formatters"]["json"] = {"()": "jkp_site.core.jsonlog.JsonFormatter"}
-LOGGING["formatters"]["default"] = {
-    "format": "%(asctime)s %(levelname)s %(name)s [%(client_ip)s %(request_id)s %(actor)s "
-    "%(branch)s] %(message)s"
-}
-for _handler in LOGGING["handlers"].values():
-    _handler["filters"] = [*_handler.get("filters", []), "log_context"]
-    _handler["formatter"] = "json" if LOG_FORMAT == "json" else "default"
+_log_filters, _log_formatters = LOGGING["filters"], LOGGING["formatters"]
+if isinstance(_log_filters, dict) and isinstance(_log_formatters, dict):
+    _log_filters["log_context"] = {"()": "jkp_site.core.requestid.LogContextFilter"}
+    _log_formatters["json"] = {"()": "jkp_site.core.jsonlog.JsonFormatter"}
+    _log_formatters["default"] = {
+        "format": "%(asctime)s %(levelname)s %(name)s [%(client_ip)s %(request_id)s %(actor)s "
+        "%(branch)s] %(message)s"
+    }
+if isinstance(_handlers, dict):
+    for _handler in _handlers.values():
+        _handler["filters"] = [*_handler.get("filters", []), "log_context"]
+        _handler["formatter"] = "json" if LOG_FORMAT == "json" else "default"
 
 # --- Metrics (Prometheus) -------------------------------------------------------------------
 # GET /metrics (jkp_site.metrics): refused (404) unless the scraper sends
@@ -502,7 +506,7 @@ if SENTRY_DSN:
 # views, never linked.
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
-    STORAGES["default"] = {
+    _s3_storage: Any = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
@@ -520,6 +524,7 @@ if AWS_STORAGE_BUCKET_NAME:
             else {},
         },
     }
+    STORAGES["default"] = _s3_storage
 
 # --- Read replica ---------------------------------------------------------------------------
 # DATABASE_REPLICA_URL adds the "replica" database. Reads go there only inside an explicit

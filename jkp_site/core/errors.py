@@ -8,7 +8,9 @@ URL path, the view and the request id, which is enough to find the log lines.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
+
+from sentry_sdk.types import Event, Hint
 
 from jkp_site.core.logs import redact
 
@@ -25,7 +27,7 @@ def _scrub(value: Any) -> Any:
     return value
 
 
-def before_send(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
+def before_send(event: Event, hint: Hint) -> Event | None:
     request = event.get("request")
     if isinstance(request, dict):
         for key in ("data", "cookies", "query_string", "env"):
@@ -36,4 +38,4 @@ def before_send(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
                 name: value for name, value in headers.items() if name.lower() in _KEPT_HEADERS
             }
     event.pop("user", None)
-    return _scrub(event)
+    return cast(Event, _scrub(event))

@@ -20,6 +20,8 @@ CHUNK = 1 << 20
 
 @contextlib.contextmanager
 def local_copy(field_file: FieldFile, *, suffix: str = "") -> Iterator[Path]:
+    if not field_file.name:
+        raise FileNotFoundError("no file stored")
     with tempfile.TemporaryDirectory(prefix="jkp-file-") as workdir:
         target = Path(workdir) / f"file{suffix}"
         with field_file.storage.open(field_file.name, "rb") as source, open(target, "wb") as out:
