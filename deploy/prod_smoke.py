@@ -94,6 +94,46 @@ def flush_redis(url: str) -> None:
     redis.Redis.from_url(url).flushdb()
 
 
+def start_s3(processes: Processes) -> dict[str, str]:
+    """The document store every process shares: moto's S3 server (requirements-dev.txt) with a
+    private bucket, as a store shared by several nodes would be; the local disk without moto."""
+    try:
+        import boto3
+        import moto.server  # noqa: F401
+    except ImportError:
+        log("moto is not installed: documents stay on the local disk")
+        return {}
+    port = free_port()
+    processes.start_command("s3", PYTHON, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port))
+    endpoint = f"http://127.0.0.1:{port}"
+    settings = {
+        "AWS_STORAGE_BUCKET_NAME": "jkp-smoke-documents",
+        "AWS_S3_ENDPOINT_URL": endpoint,
+        "AWS_S3_REGION_NAME": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "jkp-smoke",
+        "AWS_SECRET_ACCESS_KEY": secrets.token_urlsafe(16),
+    }
+    client = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=settings["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=settings["AWS_SECRET_ACCESS_KEY"],
+    )
+
+    def bucket_made() -> bool:
+        try:
+            client.create_bucket(Bucket=settings["AWS_STORAGE_BUCKET_NAME"])
+        except Exception:  # the server is still starting
+            return False
+        return True
+
+    wait_for(bucket_made, what="the S3 server", timeout=60, processes=processes)
+    processes.env.update(settings)
+    processes.s3 = client
+    return settings
+
+
 def smoke_environment(workdir: Path, port: int) -> dict[str, str]:
     keep = {
         name: value
@@ -135,14 +175,18 @@ class Processes:
         self.env = env
         self.logs = logs
         self.started: list[tuple[str, subprocess.Popen[bytes]]] = []
+        self.s3: Any = None
 
     def run(self, *args: str) -> None:
         subprocess.run([str(ENTRYPOINT), *args], cwd=ROOT, env=self.env, check=True)
 
     def start(self, name: str, *args: str) -> None:
+        self.start_command(name, str(ENTRYPOINT), *args)
+
+    def start_command(self, name: str, *command: str) -> None:
         handle = (self.logs / f"{name}.log").open("ab")
         process = subprocess.Popen(
-            [str(ENTRYPOINT), *args],
+            list(command),
             cwd=ROOT,
             env=self.env,
             stdout=handle,
@@ -511,6 +555,7 @@ def main() -> int:
         try:
             recreate_database(env["DATABASE_URL"])
             flush_redis(env["REDIS_URL"])
+            store = start_s3(processes)
             log("release steps (entrypoint.sh migrate)")
             processes.run("migrate")
             fixtures = subprocess.run(
@@ -537,6 +582,12 @@ def main() -> int:
             wait_for(web_up, what="gunicorn to answer", timeout=60, processes=processes)
             _number, request_id = drive_claim(browser, fx, processes)
             check_operations(browser, env, processes, request_id)
+            if store:
+                listing = processes.s3.list_objects_v2(Bucket=store["AWS_STORAGE_BUCKET_NAME"])
+                stored = [item["Key"] for item in listing.get("Contents", [])]
+                check(len(stored) == 2, f"the two documents in the shared store: {stored}")
+                check(not any((workdir / "media").rglob("*")), "no document on the local disk")
+                log("documents on the shared S3-compatible store, downloads through the view")
         except (SmokeError, subprocess.CalledProcessError) as exc:
             log(f"FAILED: {exc}")
             for logfile in sorted((workdir / "logs").glob("*.log")):

@@ -9,6 +9,7 @@ itself. These tests read the files so a renamed role or a task without a route f
 import os
 import runpy
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -78,7 +79,7 @@ def test_gunicorn_loads_the_configuration_and_the_application(tmp_path):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "jkp_site.settings_test"}
     result = subprocess.run(
         [
-            *(str(ROOT / ".venv" / "bin" / "python"), "-m", "gunicorn"),
+            *(sys.executable, "-m", "gunicorn"),
             *("--check-config", "--config", str(ROOT / "deploy" / "gunicorn.conf.py")),
             "jkp_site.wsgi:application",
         ],

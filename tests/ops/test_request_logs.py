@@ -143,3 +143,20 @@ def test_a_task_from_beat_gets_a_request_id_of_its_own(json_lines):
     signals.task_postrun.send(sender=task, task_id=task.request.id, task=task, state="SUCCESS")
     line = next(line for line in json_lines() if line["message"] == "scheduled work")
     assert len(line["request_id"]) == 32
+
+
+def test_an_api_request_names_its_client_and_the_next_request_does_not(client, json_lines):
+    from rest_framework.test import APIClient
+
+    from api.models import Grant
+    from api.services import create_integration_client
+
+    integration, token = create_integration_client(name="Logs", grants=[Grant.CLAIMS_READ])
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    api.get("/api/v1/claims/JKP-2026-000001/")
+    client.get("/healthz")
+    api_line, next_line = [line for line in json_lines() if line["logger"] == "jkp.request"][-2:]
+    assert api_line["actor"] == f"api:{integration.pk}"
+    assert api_line["message"].startswith("GET /api/v1/claims/JKP-2026-000001/ 404")
+    assert "actor" not in next_line
