@@ -35,9 +35,10 @@ def stored_keys(client, bucket) -> list[str]:
 
 
 def test_a_document_round_trips_through_the_bucket(
-    s3_storage, settings, client, officer, outsider, participant, employer
+    s3_storage, settings, tmp_path, client, officer, outsider, participant, employer
 ):
     s3, bucket = s3_storage
+    settings.MEDIA_ROOT = tmp_path  # the node's own disk, empty
     claim = open_draft(participant, employer, officer)
     document = services.add_document(
         claim_id=claim.pk,
@@ -47,7 +48,7 @@ def test_a_document_round_trips_through_the_bucket(
     )
     assert stored_keys(s3, bucket) == [document.file.name]
     assert s3.get_object(Bucket=bucket, Key=document.file.name)["Body"].read() == PDF
-    assert not any(settings.MEDIA_ROOT.rglob("*")), "nothing on the node's own disk"
+    assert not any(tmp_path.rglob("*")), "nothing on the node's own disk"
 
     client.force_login(officer)
     response = client.get(f"/claims/documents/{document.pk}/")
