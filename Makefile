@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SIZE ?= small
 
-.PHONY: help venv dev run serve migrate seed test lint typecheck format check browser bench bench-import bench-national demo-data messages clean
+.PHONY: help venv dev run serve migrate seed test lint typecheck format check browser bench bench-import bench-national demo-data messages clean prod-smoke
 
 help:
 	@echo "make run         set up everything (venv, dependencies, database, demo data) and serve http://$(HOST):$(PORT)/"
@@ -21,6 +21,7 @@ help:
 	@echo "make bench-import   1,000,000 contribution rows through the import, beside raw COPY"
 	@echo "make bench-national every benchmark at national size"
 	@echo "make demo-data SIZE=small|medium|large   synthetic data at scale"
+	@echo "make prod-smoke  the production processes (deploy/entrypoint.sh) take one claim to a paid instalment"
 
 $(RUN_STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -110,3 +111,9 @@ messages: dev
 
 clean:
 	rm -rf $(VENV) var staticfiles
+
+# The production processes through deploy/entrypoint.sh (gunicorn, two Celery workers, beat)
+# against PostgreSQL and Redis, one claim from intake to a paid instalment (deploy/prod_smoke.py).
+# SMOKE_DATABASE_URL (dropped and made again) and SMOKE_REDIS_URL (flushed) choose where.
+prod-smoke: venv
+	$(BIN)/python deploy/prod_smoke.py

@@ -7,6 +7,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 
 from api.models import IntegrationClient
 from api.services import split_token
+from jkp_site.core import requestid
 from jkp_site.core.net import client_ip
 
 # Updating last_used_at on every call would make each read a write; once a minute is enough.
@@ -52,6 +53,10 @@ class IntegrationTokenAuthentication(BaseAuthentication):
             or (now - client.last_used_at).total_seconds() > LAST_USED_RESOLUTION_SECONDS
         ):
             IntegrationClient.objects.filter(pk=client.pk).update(last_used_at=now)
+        # This request's log lines name the client (RequestIdMiddleware resets it afterwards).
+        requestid.bind(
+            actor=f"api:{client.pk}", branch=str(client.branch_id) if client.branch_id else "-"
+        )
         return client.service_user, client
 
     def authenticate_header(self, request) -> str:

@@ -21,6 +21,7 @@ from api.parsers import SafeJSONParser
 from api.permissions import HasGrant
 from api.services import receive_phk_report, record_nik_lookup
 from api.throttling import TokenRateThrottle
+from jkp_site.db_router import reading_replica
 
 CLAIM_NUMBER_PATTERN = r"^[A-Za-z0-9-]{1,20}$"
 
@@ -247,7 +248,9 @@ class ChangesView(GrantedAPIView, ListAPIView):
         tags=["changes"],
     )
     def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        # The feed reads the replica (the token was checked on the primary before this).
+        with reading_replica():
+            return super().get(request, *args, **kwargs)
 
 
 def _validated(serializer_class, data) -> dict:

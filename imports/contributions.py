@@ -42,6 +42,7 @@ from imports.corrections import Corrected, keys_named_twice
 from imports.corrections import apply_corrections as apply_wage_corrections
 from jkp_site.core.crypto import blind_indexer
 from jkp_site.core.money import format_rupiah
+from jkp_site.core.storage import local_copy
 from participants.models import (
     NIK_INDEX_CONTEXT,
     ContributionMonth,
@@ -509,7 +510,12 @@ def run_import_job(job_id: int) -> ImportJob:
     job = ImportJob.objects.get(pk=job_id)
     if job.status in (ImportJob.Status.DONE, ImportJob.Status.CANCELLED):
         return job
-    path = Path(job.file.path)
+    # The file may be on a store shared by every node (S3): COPY reads a local copy of it.
+    with local_copy(job.file, suffix=".csv") as path:
+        return _run_import_job(job, path)
+
+
+def _run_import_job(job: ImportJob, path: Path) -> ImportJob:
     # Every write of progress is also the job's heartbeat (updated_at): the sweeper
     # (imports.sweeper) resumes a job whose heartbeat stopped, whatever killed its worker.
     started = (

@@ -9,6 +9,7 @@ ALLOWED_HOSTS and DEBUG=false (see README).
 import base64
 import binascii
 from pathlib import Path
+from typing import Any
 
 import environ
 from celery.schedules import crontab
@@ -440,3 +441,140 @@ if isinstance(_filters, dict) and isinstance(_handlers, dict):
 LOGGING["formatters"] = {
     "default": {"format": "%(asctime)s %(levelname)s %(name)s [%(client_ip)s] %(message)s"}
 }
+
+# === Operations (issue 15): queues, logs, metrics, errors, storage, replica, key ring ======
+# Each block below only adds to the ones above; deploy/ and the README's runbook use them.
+
+# --- Celery queues --------------------------------------------------------------------------
+# Money and bulk imports never wait behind e-mails: each has a queue of its own, and production
+# runs a worker per queue (deploy/entrypoint.sh worker payments, ... imports, ...
+# notifications,default). Every task of the project is routed by name (tests/ops checks it).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "benefits.tasks.evaluate_due_instalments_task": {"queue": "payments"},
+    "benefits.tasks.run_payment_batch_task": {"queue": "payments"},
+    "benefits.tasks.resume_stale_payment_batches_task": {"queue": "payments"},
+    "imports.tasks.run_import_job_task": {"queue": "imports"},
+    "imports.tasks.resume_stale_imports_task": {"queue": "imports"},
+    "imports.tasks.remove_expired_import_files_task": {"queue": "imports"},
+    "claims.tasks.notify_case_event_task": {"queue": "notifications"},
+    "claims.tasks.retry_notifications_task": {"queue": "notifications"},
+    "portal.tasks.send_password_reset_task": {"queue": "notifications"},
+    "claims.tasks.remove_expired_documents_task": {"queue": "default"},
+    "reports.tasks.run_report_job_task": {"queue": "default"},
+    "reports.tasks.resume_stale_report_jobs_task": {"queue": "default"},
+    "reports.tasks.refresh_monthly_figures_task": {"queue": "default"},
+    "jkp_site.outbox.tasks.relay_outbox_task": {"queue": "default"},
+}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING below (JSON)
+CELERY_WORKER_SEND_TASK_EVENTS = False
+CELERY_TASK_SEND_SENT_EVENT = False
+
+# --- Static files at release ---------------------------------------------------------------
+# STATIC_ROOT from the environment (the image keeps it in /app/staticfiles). Source maps
+# (several MB of the API docs' bundles, fetched only by a browser's developer tools) are not
+# compressed: brotli on them was most of collectstatic's time at each release.
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(STATIC_ROOT)))
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
+    *("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br"),
+    *("swf", "flv", "woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov", "mp4"),
+    *("mpeg", "mpg", "webm", "wmv", "map"),
+)
+
+# --- Structured logs ------------------------------------------------------------------------
+# LOG_FORMAT=json (the default with DEBUG off): one JSON object a line with the request id,
+# actor, branch and client address (jkp_site.core.jsonlog); "text" for a terminal. The
+# RedactNIK filter stays on every handler.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+MIDDLEWARE.insert(0, "jkp_site.core.requestid.RequestIdMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "jkp_site.core.requestid.ActorMiddleware",
+)
+_log_filters, _log_formatters = LOGGING["filters"], LOGGING["formatters"]
+if isinstance(_log_filters, dict) and isinstance(_log_formatters, dict):
+    _log_filters["log_context"] = {"()": "jkp_site.core.requestid.LogContextFilter"}
+    _log_formatters["json"] = {"()": "jkp_site.core.jsonlog.JsonFormatter"}
+    _log_formatters["default"] = {
+        "format": "%(asctime)s %(levelname)s %(name)s [%(client_ip)s %(request_id)s %(actor)s "
+        "%(branch)s] %(message)s"
+    }
+if isinstance(_handlers, dict):
+    for _handler in _handlers.values():
+        _handler["filters"] = [*_handler.get("filters", []), "log_context"]
+        _handler["formatter"] = "json" if LOG_FORMAT == "json" else "default"
+
+# --- Metrics (Prometheus) -------------------------------------------------------------------
+# GET /metrics (jkp_site.metrics): refused (404) unless the scraper sends
+# "Authorization: Bearer $METRICS_TOKEN" or comes from METRICS_ALLOWED_NETWORKS (CIDRs,
+# comma-separated; the address as jkp_site.core.net.client_ip sees it). Neither set: refused.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
+
+# --- Error tracking (Sentry) ----------------------------------------------------------------
+# Only with SENTRY_DSN set. No personal data: send_default_pii off, and every event passes
+# jkp_site.core.errors.before_send (NIK-like digit runs redacted, request bodies and cookies
+# dropped).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    from jkp_site.core.errors import before_send
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default="") or None,
+        send_default_pii=False,
+        max_request_body_size="never",
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        before_send=before_send,
+    )
+
+# --- Shared document store ------------------------------------------------------------------
+# With AWS_STORAGE_BUCKET_NAME set, documents, import files and report files live on an
+# S3-compatible store (django-storages) that every web and worker node shares; otherwise on
+# MEDIA_ROOT (one node). Objects stay private: downloads are streamed through the authorised
+# views, never linked.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    _s3_storage: Any = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("AWS_LOCATION", default=""),
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "file_overwrite": False,
+            "object_parameters": {"ServerSideEncryption": "AES256"}
+            if env.bool("AWS_S3_SERVER_SIDE_ENCRYPTION", default=True)
+            else {},
+        },
+    }
+    STORAGES["default"] = _s3_storage
+
+# --- Read replica ---------------------------------------------------------------------------
+# DATABASE_REPLICA_URL adds the "replica" database. Reads go there only inside an explicit
+# jkp_site.db_router.reading_replica() (the dashboard, the monthly report, the API feeds):
+# never a write, never a read that must see the caller's own write.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+READ_REPLICA_ALIAS = "replica" if DATABASE_REPLICA_URL else ""
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["ATOMIC_REQUESTS"] = False
+    DATABASES["replica"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASE_ROUTERS = ["jkp_site.db_router.ReplicaRouter"]
+
+# --- Data key rotation ----------------------------------------------------------------------
+# FIELD_ENCRYPTION_OLD_KEYS: retired encryption keys, comma-separated, still accepted for
+# reading while `manage.py rotate_data_keys` re-encrypts every value with FIELD_ENCRYPTION_KEY.
+# Each must be a valid key (a malformed one stops the start, like the keys above).
+FIELD_ENCRYPTION_OLD_KEYS = [
+    _data_key("FIELD_ENCRYPTION_OLD_KEYS", key)
+    for key in env.list("FIELD_ENCRYPTION_OLD_KEYS", default=[])
+]

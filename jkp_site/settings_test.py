@@ -24,3 +24,12 @@ WHITENOISE_USE_FINDERS = True
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # The API tests and schemathesis send far more than a production client may in a minute.
 API_RATE_PER_MINUTE = 100_000
+# A second PostgreSQL database stands in for a read replica (tests/ops/test_replica.py turns
+# READ_REPLICA_ALIAS on); pytest-django creates it only for the tests that ask for it.
+READ_REPLICA_ALIAS = ""
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["replica"] = {  # noqa: F405
+        **DATABASES["default"],  # noqa: F405
+        "NAME": f"{DATABASES['default']['NAME']}_replica",  # noqa: F405
+        "TEST": {"NAME": f"test_{DATABASES['default']['NAME']}_replica"},  # noqa: F405
+    }

@@ -14,7 +14,8 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,8 +30,14 @@ FORMATS = ("xlsx", "pdf")
 S = ReportJob.Status
 
 
+def _primary() -> QuerySet[ReportJob]:
+    """Jobs are read where they are written: the page that follows the request for a file must
+    show it waiting, whatever a replica has caught up with."""
+    return ReportJob.objects.using(DEFAULT_DB_ALIAS)
+
+
 def live_job(month: dt.date, fmt: str) -> ReportJob | None:
-    return ReportJob.objects.filter(month=month, fmt=fmt, status__in=ReportJob.LIVE).first()
+    return _primary().filter(month=month, fmt=fmt, status__in=ReportJob.LIVE).first()
 
 
 def is_stalled(job: ReportJob, *, now: dt.datetime | None = None) -> bool:
@@ -40,7 +47,7 @@ def is_stalled(job: ReportJob, *, now: dt.datetime | None = None) -> bool:
 
 def last_failure(month: dt.date, fmt: str) -> ReportJob | None:
     """The newest job of the file if it failed (and none is live): shown with its reason."""
-    newest = ReportJob.objects.filter(month=month, fmt=fmt).order_by("-created_at").first()
+    newest = _primary().filter(month=month, fmt=fmt).order_by("-created_at").first()
     return newest if newest is not None and newest.status == S.FAILED else None
 
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -320,10 +320,14 @@ def _kept(
     computed = dict(
         ReportMonth.objects.filter(month__in=months).values_list("month", "computed_at")
     )
-    for month in sorted(set(months) - set(computed)):
+    missing = sorted(set(months) - set(computed))
+    for month in missing:
         rebuild_month(month)
         computed[month] = timezone.now()
-    rows = MonthlyFigures.objects.filter(month__in=months)
+    # Figures just computed are read where they were written (a replica may lag behind).
+    rows = MonthlyFigures.objects.using(DEFAULT_DB_ALIAS if missing else None).filter(
+        month__in=months
+    )
     if branch_ids is not None:
         rows = rows.filter(branch_id__in=branch_ids)
     result: dict[dt.date, dict[int, Figures]] = {month: {} for month in months}

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from jkp_site.core.http import AuthenticatedHttpRequest
 from jkp_site.core.models import KantorCabang, Kanwil
 from jkp_site.core.permissions import ClaimPerm
+from jkp_site.db_router import replica_reads
 from reports import jobs
 from reports import monthly as reports
 
@@ -78,6 +79,7 @@ def _filters(request: HttpRequest, *, default_month: dt.date) -> tuple[ReportFil
 
 @login_required
 @permission_required(ClaimPerm.VIEW_REPORT, raise_exception=True)
+@replica_reads
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The report's figures over time, with charts, for a region or branch, linking to queues.
 
@@ -142,6 +144,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required(ClaimPerm.VIEW_REPORT, raise_exception=True)
+@replica_reads
 def monthly(request: HttpRequest) -> HttpResponse:
     """The monthly Kemnaker report for a chosen month (default: the last complete one), and its
     XLSX and PDF files."""

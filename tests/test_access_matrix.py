@@ -427,6 +427,8 @@ EXPECTED: dict[str, Row] = {
     "home": signed_in(),
     "healthz": public(OK, METHOD),
     "readyz": public(),  # readiness for the load balancer (any method)
+    # Prometheus: only a scraper with the token or from an allowed network (tests/ops).
+    "metrics": public(NOT_FOUND, METHOD),
     "login": public(),
     # Signing out ends on a sign-in page: "login" is the success here.
     "logout": public(METHOD, LOGIN),

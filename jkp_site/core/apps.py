@@ -14,5 +14,6 @@ class CoreConfig(AppConfig):
         # Groups need the permissions Django creates after migrating, so they are kept in
         # step here rather than in a data migration.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="core.sync_roles")
-        # Sign-in signals: session clocks and records, and the password-spraying count.
-        from jkp_site.core import session_policy, throttle  # noqa: F401
+        # Sign-in signals: session clocks and records, and the password-spraying count;
+        # Celery signals: the request id travels with each task, failures are counted.
+        from jkp_site.core import requestid, session_policy, taskmetrics, throttle  # noqa: F401

@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable
 from functools import lru_cache
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -43,12 +44,25 @@ def encrypt(plaintext: str, *, context: str) -> str:
     return _PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode()
 
 
+def keyring() -> list[str]:
+    """The key that encrypts (FIELD_ENCRYPTION_KEY), then the retired keys still accepted for
+    reading while a rotation runs (FIELD_ENCRYPTION_OLD_KEYS; see rotate_data_keys)."""
+    return [settings.FIELD_ENCRYPTION_KEY, *getattr(settings, "FIELD_ENCRYPTION_OLD_KEYS", ())]
+
+
 def decrypt(token: str, *, context: str) -> str:
+    """Open a value with the current key, else with each retired key in turn: AES-GCM
+    authenticates, so a wrong key fails (InvalidTag) and never yields a wrong plaintext."""
     if not token.startswith(_PREFIX):
         raise ValueError("not an encrypted value")
     raw = base64.urlsafe_b64decode(token[len(_PREFIX) :])
-    plain = _aead(settings.FIELD_ENCRYPTION_KEY).decrypt(raw[:12], raw[12:], context.encode())
-    return plain.decode()
+    keys = keyring()
+    for key_text in keys[:-1]:
+        try:
+            return _aead(key_text).decrypt(raw[:12], raw[12:], context.encode()).decode()
+        except InvalidTag:
+            continue
+    return _aead(keys[-1]).decrypt(raw[:12], raw[12:], context.encode()).decode()
 
 
 def blind_index(value: str, *, context: str) -> str:
