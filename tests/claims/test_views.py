@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -186,7 +187,8 @@ def test_second_supervisor_sees_a_clear_message(client, make_claim, supervisor, 
     claim = make_claim(S.AWAITING_APPROVAL)
     client.force_login(supervisor)
     client.post(reverse("claims:approve", args=[claim.pk]))
-    other = Client(HTTP_ACCEPT_LANGUAGE="en")
+    other = Client()
+    other.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     other.force_login(second_supervisor)
     response = other.post(reverse("claims:approve", args=[claim.pk]), follow=True)
     messages = [str(m) for m in response.context["messages"]]

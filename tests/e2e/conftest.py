@@ -37,9 +37,19 @@ def browser():
         browser.close()
 
 
+def english(context, base_url: str):
+    """The walks read English: the user chose it (the language cookie). A browser that merely
+    asks for English (``locale``) still gets Indonesian, the interface's default."""
+    context.add_cookies([{"name": "django_language", "value": "en", "url": base_url}])
+    return context
+
+
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+def page(browser, live_server):
+    context = english(
+        browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US"),
+        live_server.url,
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

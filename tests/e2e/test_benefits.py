@@ -8,6 +8,7 @@ import pytest
 
 from claims.models import InstalmentStatus, PaymentBatch
 from tests.benefits.builders import benefit_claim, set_status
+from tests.e2e.conftest import english
 from tests.e2e.test_staff_workflow import no_horizontal_scroll, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -15,7 +16,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_counsellor_records_an_interview_on_a_phone(live_server, browser, counsellor, branch):
     claim = benefit_claim(branch=branch, decision_date=dt.date(2025, 3, 10))
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US")
+    context = english(
+        browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US"),
+        live_server.url,
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     sign_in(page, live_server.url, counsellor)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from claims import services as claim_services
 from claims.models import Claim
 from jkp_site.core.roles import Role
+from tests.e2e.conftest import english
 from tests.factories import (
     BranchFactory,
     EmployerFactory,
@@ -31,6 +32,7 @@ AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 PASSWORD = "Rahasia-Kuat-2025"
 BLOCKING_IMPACTS = {"serious", "critical"}
 
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
@@ -39,8 +41,11 @@ class Checked:
 
     def __init__(self, browser, base_url: str):
         self.base_url = base_url
-        self.context = browser.new_context(
-            viewport={"width": 360, "height": 740}, locale="en-US", is_mobile=True
+        self.context = english(
+            browser.new_context(
+                viewport={"width": 360, "height": 740}, locale="en-US", is_mobile=True
+            ),
+            base_url,
         )
         self.page = self.context.new_page()
         self.page.set_default_timeout(15_000)

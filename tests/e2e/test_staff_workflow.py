@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from claims.models import Claim, ClaimState
 from tests.claims.conftest import PDF, eligible_worker, phk_date
+from tests.e2e.conftest import english
 from tests.factories import EmployerFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -123,8 +124,11 @@ def test_officer_intake_to_supervisor_approval(
     sign_out(page)
 
     # --- the supervisor, on a phone --------------------------------------------------------
-    phone = browser.new_context(
-        viewport={"width": 390, "height": 844}, locale="en-US", is_mobile=True, has_touch=True
+    phone = english(
+        browser.new_context(
+            viewport={"width": 390, "height": 844}, locale="en-US", is_mobile=True, has_touch=True
+        ),
+        base,
     ).new_page()
     phone.set_default_timeout(15_000)
     sign_in(phone, base, supervisor)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from jkp_site.core.models import User
 from participants.models import Participant
 from tests.factories import ParticipantFactory
+from tests.language import InEnglish
 
 pytestmark = pytest.mark.django_db
 
@@ -301,7 +302,7 @@ def test_worker_signs_in_with_the_kpj_number(client, person):
 
 def test_the_sign_in_label_admits_a_plain_user_name(client):
     """Accounts made by the branch (and the demo peserta1/peserta2) sign in with a user name."""
-    response = client.get(reverse("portal:login"), HTTP_ACCEPT_LANGUAGE="en")
+    response = InEnglish(client).get(reverse("portal:login"))
 
     assert response.context["form"].fields["username"].label == "KPJ number or user name"
     assert "KPJ number or user name" in response.text

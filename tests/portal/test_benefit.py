@@ -8,13 +8,12 @@ from benefits import services as benefit_services
 from claims import services as claim_services
 from claims.models import CaseEvent
 from tests.benefits.builders import set_status
+from tests.language import InEnglish
 from tests.portal.conftest import submitted_claim, verify_and_recommend
 from training import services as training_services
 from training.models import JobSeekingActivity
 
 pytestmark = pytest.mark.django_db
-
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 @pytest.fixture
@@ -52,12 +51,12 @@ def referral(running_claim, counsellor):
 def test_the_worker_hears_of_the_benefit_and_the_training_offer(
     worker_client, running_claim, referral
 ):
-    notes = worker_client.get(reverse("portal:notifications"), **EN)
+    notes = InEnglish(worker_client).get(reverse("portal:notifications"))
     shown = [item.message.title for item in notes.context["notifications"]]
     assert shown[0] == "A training was offered to you: Operator Mesin Jahit at BLK Cengkareng."
     assert "Your benefit started: monthly cash, job-seeking help and training." in shown
 
-    page = worker_client.get(reverse("portal:claim", kwargs={"pk": running_claim.pk}), **EN)
+    page = InEnglish(worker_client).get(reverse("portal:claim", kwargs={"pk": running_claim.pk}))
     assert "Your self-assessment is recorded." in page.text
     assert page.context["benefit"].referrals == [referral]
     assert "Operator Mesin Jahit" in page.text
@@ -75,8 +74,8 @@ def test_a_paid_month_is_told_once_on_the_timeline_and_notified(worker_client, r
     )
     paid = "Month 1: Rp 3.000.000 was paid into your account."
 
-    page = worker_client.get(reverse("portal:claim", kwargs={"pk": running_claim.pk}), **EN)
-    notes = worker_client.get(reverse("portal:notifications"), **EN)
+    page = InEnglish(worker_client).get(reverse("portal:claim", kwargs={"pk": running_claim.pk}))
+    notes = InEnglish(worker_client).get(reverse("portal:notifications"))
 
     assert [e.message.title for e in page.context["timeline"]].count(paid) == 1
     assert notes.context["notifications"][0].message.title == paid
@@ -97,7 +96,7 @@ def test_the_worker_reports_a_job_application(worker_client, running_claim):
     activity = running_claim.activities.get(kind="job_application")
     assert activity.employer_name == "PT Sinar Jaya"
     assert activity.recorded_by == running_claim.participant.user
-    page = worker_client.get(reverse("portal:claim", kwargs={"pk": running_claim.pk}), **EN)
+    page = InEnglish(worker_client).get(reverse("portal:claim", kwargs={"pk": running_claim.pk}))
     assert page.context["benefit"].applications_this_month == 1
 
 
@@ -131,7 +130,7 @@ def test_a_new_job_reported_on_the_form_stops_the_benefit(worker_client, running
     assert response.status_code == 302
     running_claim.refresh_from_db()
     assert running_claim.state == "stopped"
-    page = worker_client.get(reverse("portal:claim", kwargs={"pk": running_claim.pk}), **EN)
+    page = InEnglish(worker_client).get(reverse("portal:claim", kwargs={"pk": running_claim.pk}))
     assert "Your benefit was stopped: you started a new job." in page.text
 
 
@@ -162,16 +161,16 @@ def test_the_worker_accepts_the_training_offer_from_the_portal(
     worker_client, running_claim, referral
 ):
     url = reverse("portal:accept_training", kwargs={"pk": referral.pk})
-    page = worker_client.get(reverse("portal:claim", kwargs={"pk": running_claim.pk}), **EN)
+    page = InEnglish(worker_client).get(reverse("portal:claim", kwargs={"pk": running_claim.pk}))
     assert f'action="{url}"' in page.text
     assert worker_client.get(url).status_code == 405
 
-    response = worker_client.post(url, **EN)
+    response = InEnglish(worker_client).post(url)
 
     assert response["Location"] == reverse("portal:claim", kwargs={"pk": running_claim.pk})
     referral.refresh_from_db()
     assert referral.state == "accepted"
-    page = worker_client.get(response["Location"], **EN)
+    page = InEnglish(worker_client).get(response["Location"])
     titles = [entry.message.title for entry in page.context["timeline"] if entry.message]
     assert "You accepted the training Operator Mesin Jahit at BLK Cengkareng." in titles
     assert f'action="{url}"' not in page.text  # nothing left to accept

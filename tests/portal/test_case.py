@@ -6,6 +6,7 @@ from claims import services as claim_services
 from claims.models import CashInstalment, Claim
 from claims.notifications import worker_email
 from tests.benefits.builders import set_status
+from tests.language import InEnglish
 from tests.portal.conftest import pdf, submitted_claim, verify_and_recommend
 
 pytestmark = pytest.mark.django_db
@@ -13,11 +14,8 @@ pytestmark = pytest.mark.django_db
 STATE_CODES = ["eligibility_checked", "awaiting_approval", "benefit_active", "verifying"]
 
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-
-
 def page(client, claim):
-    return client.get(reverse("portal:claim", kwargs={"pk": claim.pk}), **EN)
+    return InEnglish(client).get(reverse("portal:claim", kwargs={"pk": claim.pk}))
 
 
 def titles(response):
@@ -171,7 +169,7 @@ def test_notifications_list_the_steps_that_concern_the_worker(
     verify_and_recommend(claim, officer)
     claim_services.approve_claim(claim_id=claim.pk, acting_user=supervisor)
 
-    response = worker_client.get(reverse("portal:notifications"), **EN)
+    response = InEnglish(worker_client).get(reverse("portal:notifications"))
 
     shown = [item.message.title for item in response.context["notifications"]]
     assert shown[0] == "Your claim was approved. Your JKP benefit will start."

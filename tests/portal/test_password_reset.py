@@ -16,6 +16,7 @@ from django.urls import reverse
 from jkp_site.core.models import AccountEvent
 from tests.core.conftest import enrol, sign_in
 from tests.factories import ParticipantFactory, UserFactory
+from tests.language import InEnglish
 from tests.portal.conftest import make_worker
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +75,7 @@ def portal_sign_in(client, username, password):
 
 
 def test_the_portal_sign_in_offers_a_reset(client):
-    page = client.get(reverse("portal:login"), HTTP_ACCEPT_LANGUAGE="en")
+    page = InEnglish(client).get(reverse("portal:login"))
     assert reverse("portal:password_reset") in page.text
 
 

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from tests.language import InEnglish
 from tests.portal.conftest import phk_date
 
 pytestmark = pytest.mark.django_db
@@ -9,7 +10,9 @@ pytestmark = pytest.mark.django_db
 def check(client, *, language="en", **params):
     data = {"phk_date": phk_date().isoformat(), "reason": "efficiency", "contract_type": "PKWTT"}
     data.update(params)
-    return client.get(reverse("portal:precheck"), data, HTTP_ACCEPT_LANGUAGE=language)
+    if language == "en":
+        return InEnglish(client).get(reverse("portal:precheck"), data)
+    return client.get(reverse("portal:precheck"), data)
 
 
 def test_eligible_worker_sees_every_check_and_the_expected_cash(worker_client):
