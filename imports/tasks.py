@@ -1,5 +1,6 @@
 """Background work of the contribution imports."""
 
+import psycopg
 from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 
@@ -17,7 +18,13 @@ def run_import_job_task(self: Task, job_id: int) -> str:
     """
     try:
         return run_import_job(job_id).status
-    except (OperationalError, InterfaceError) as exc:
+    # The staging COPY talks to psycopg directly: its errors are not wrapped in Django's.
+    except (
+        OperationalError,
+        InterfaceError,
+        psycopg.OperationalError,
+        psycopg.InterfaceError,
+    ) as exc:
         raise self.retry(exc=exc, countdown=min(15 * 2**self.request.retries, 600)) from exc
 
 
