@@ -34,6 +34,7 @@ from claims.models import (
     Letter,
 )
 from claims.notifications import reason_words
+from claims.rules import monthly_cash_conditions, version_by_code
 from jkp_site.core.models import KantorCabang, User
 from jkp_site.core.money import format_rupiah
 
@@ -165,6 +166,8 @@ def _content(claim: Claim, kind: str, decision: Decision | None) -> dict[str, An
     elif kind == Kind.APPROVAL:
         context["instalments"] = _instalments(claim)
         context["total"] = format_rupiah(sum(item.amount for item in claim.instalments.all()))
+        # The month's conditions in the figures of the version that priced the claim.
+        context["conditions"] = monthly_cash_conditions(version_by_code(claim.rule_version))
     elif kind == Kind.REJECTION and decision is not None:
         context["reason"] = reason_words(decision.reason_code)
         context["failed_checks"] = _failed_checks(decision)

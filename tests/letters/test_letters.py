@@ -107,6 +107,7 @@ def test_approval_letter_carries_the_schedule_and_conditions(claim_at, superviso
     assert "Rp 2.400.000" in text
     assert "Rp 14.400.000" in text
     assert "Pasal 13" in text
+    assert "sedikitnya 5 lamaran kerja" in text
     assert letter.decision == claim.decisions.get()
 
 
