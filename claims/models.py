@@ -788,3 +788,69 @@ class ClaimStateCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.branch_id}/{self.state}: {self.total}"
+
+
+def letter_upload_to(instance: "Letter", filename: str) -> str:
+    # Random name: the letter's number is in the row, never in a storage path.
+    import uuid
+
+    return f"letters/{instance.claim_id}/{uuid.uuid4().hex}.pdf"
+
+
+class Letter(models.Model):
+    """A letter to the worker about their claim (receipt, decision, stop), as a PDF generated
+    once and kept: every download serves these bytes (``sha256``). Numbered per branch and year
+    (``claims.letters``), under the branch row's lock; the constraints hold the rest."""
+
+    class Kind(models.TextChoices):
+        RECEIPT = "receipt", _("Claim receipt")
+        APPROVAL = "approval", _("Decision letter (approval)")
+        REJECTION = "rejection", _("Decision letter (rejection)")
+        STOP = "stop", _("Benefit stop letter")
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="letters")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    # The decision a decision letter announces (a claim may be rejected, appealed and decided
+    # again); empty for the receipt and the stop letter.
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="letters"
+    )
+    branch = models.ForeignKey(
+        KantorCabang, on_delete=models.PROTECT, related_name="+", verbose_name=_("branch")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("running number"))
+    number = models.CharField(_("letter number"), max_length=60, unique=True)
+    file = models.FileField(upload_to=letter_upload_to, max_length=200)
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["receipt", "approval", "rejection", "stop"]),
+                name="letter_kind_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["branch", "year", "sequence"], name="letter_number_once"
+            ),
+            models.UniqueConstraint(
+                fields=["claim", "kind"],
+                condition=Q(decision__isnull=True),
+                name="letter_once_per_claim",
+            ),
+            models.UniqueConstraint(
+                fields=["claim", "kind", "decision"],
+                condition=Q(decision__isnull=False),
+                name="letter_once_per_decision",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

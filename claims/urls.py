@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/approval/", views.claim_approval, name="approval"),
     path("<int:pk>/documents/", views.document_upload, name="document_upload"),
     path("documents/<int:pk>/", views.document_download, name="document_download"),
+    path("<int:pk>/letters/<slug:kind>/", views.letter_download, name="letter_download"),
     path("documents/<int:pk>/check/", views.document_check, name="document_check"),
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),

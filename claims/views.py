@@ -18,9 +18,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from claims import clocks, keyset, payment_details, selectors, services, workflow
+from claims import clocks, keyset, letters, payment_details, selectors, services, workflow
 from claims.forms import (
     AppealForm,
     BankChangeDecisionForm,
@@ -280,6 +280,7 @@ def claim_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         ),
         "bank_change_form": BankChangeDecisionForm(),
         "clear_flag_form": ClearFlagForm(),
+        "letters": letters.letters_offered(claim),
     }
     return render(request, "claims/claim_detail.html", context)
 
@@ -350,6 +351,20 @@ def document_download(request: AuthenticatedHttpRequest, pk: int) -> FileRespons
         filename=document.original_name,
         content_type=document.content_type,
     )
+
+
+@login_required
+@require_GET
+def letter_download(request: AuthenticatedHttpRequest, pk: int, kind: str) -> FileResponse:
+    """The claim's letter of ``kind`` (claims.letters), made the first time and the same bytes
+    ever after. Staff who see the claim; anyone else, or a letter the claim has not reached, 404."""
+    if not request.user.has_perm(ClaimPerm.VIEW):
+        raise Http404
+    claim = selectors.get_claim_for_user(user=request.user, pk=pk)
+    letter = letters.letter_for(claim_id=claim.pk, kind=kind, acting_user=request.user)
+    if letter is None:
+        raise Http404
+    return letters.file_response(letter)
 
 
 @login_required

@@ -31,6 +31,7 @@ urlpatterns = [
     path("claims/<int:pk>/", views.claim_detail, name="claim"),
     path("claims/<int:pk>/edit/<slug:step>/", views.claim_step, name="claim_step"),
     path("claims/<int:pk>/appeal/", views.claim_appeal, name="claim_appeal"),
+    path("claims/<int:pk>/letters/<slug:kind>/", views.letter_download, name="letter"),
     path("claims/<int:pk>/withdraw/", views.claim_withdraw, name="claim_withdraw"),
     path("claims/<int:pk>/activity/", views.report_activity, name="report_activity"),
     path("claims/<int:pk>/employment-status/", views.employment_status, name="employment_status"),

@@ -18,13 +18,13 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from benefits import services as benefit_services
 from benefits.conditions import conditions_for
+from claims import letters, workflow
 from claims import notifications as wording
 from claims import services as claim_services
-from claims import workflow
 from claims.models import Claim
 from claims.rules import NoRuleVersionError, ScenarioError
 from claims.vocabulary import WithdrawReason
@@ -430,6 +430,7 @@ def claim_detail(request: AuthenticatedHttpRequest, participant, pk: int) -> Htt
         "appeal_form": AppealForm() if can["appeal"] else None,
         "can_withdraw": can["withdraw"],
         "benefit": selectors.benefit_of(claim),
+        "letters": letters.letters_offered(claim),
     }
     return render(request, "portal/claim_detail.html", context, status=status)
 
@@ -480,6 +481,19 @@ def document_download(request: AuthenticatedHttpRequest, participant, pk: int) -
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@worker_required
+@require_GET
+def letter_download(
+    request: AuthenticatedHttpRequest, participant, pk: int, kind: str
+) -> FileResponse:
+    """A letter about the worker's own claim (claims.letters); another's claim is 404."""
+    claim = selectors.get_claim_for_worker(participant=participant, pk=pk)
+    letter = letters.letter_for(claim_id=claim.pk, kind=kind, acting_user=request.user)
+    if letter is None:
+        raise Http404
+    return letters.file_response(letter)
 
 
 @worker_required

@@ -69,7 +69,7 @@ from api.models import Grant, NikLookup
 from api.services import create_integration_client
 from api.throttling import TokenRateThrottle
 from benefits import services as benefit_services
-from claims import payment_details
+from claims import letters, payment_details
 from claims.models import ClaimState, Document, IdentityFlag, InstalmentStatus, PaymentBatch
 from jkp_site.core.identity import is_staff_member, record_account_event
 from jkp_site.core.models import AccountEvent
@@ -482,6 +482,11 @@ EXPECTED: dict[str, Row] = {
         ),
     ),
     "claims:document_check": staff(METHOD, roles(O)),
+    # The claim's decision letter (claims.letters): every staff role that reads the claim; a
+    # worker, even the claim's own, is 404 here (workers have the portal's link).
+    "claims:letter_download": staff(
+        OFFICE, METHOD, worker1=(NOT_FOUND, METHOD), worker2=(NOT_FOUND, METHOD)
+    ),
     "claims:submit": staff(METHOD, roles(O)),
     "claims:withdraw": staff(METHOD, roles(O)),
     "claims:start_verification": staff(METHOD, roles(O)),
@@ -549,6 +554,7 @@ EXPECTED: dict[str, Row] = {
     "portal:employment_status": portal(OK, OK),
     "portal:accept_training": portal(METHOD, OK, worker2=(METHOD, NOT_FOUND)),
     "portal:document": portal(OK, OK),
+    "portal:letter": portal(OK, METHOD),
     "portal:instalment": portal(OK, OK),
     # --- API (api/views.py) ----------------------------------------------------------------------
     "api:v1-eligibility": api(METHOD, OK),
@@ -1033,6 +1039,8 @@ def _build_world() -> World:
     batch = PaymentBatch.objects.get(reference="PB-TEST-PAID")
     instalment = claim.instalments.get(month=1)
     document = claim.documents.order_by("pk").first()
+    # Made here, once, so that no cell's request writes a file its rollback would leave behind.
+    letter = letters.letter_for(claim_id=claim.pk, kind="approval", acting_user=supervisor)
     reveal_personal_data(
         participant_id=participant_a.pk, field="nik", reason="matrix", acting_user=supervisor
     )
@@ -1143,6 +1151,7 @@ def _build_world() -> World:
         report,
         job.file.name,
         job.errors_file.name,
+        letter.file.name,
         *Document.objects.filter(claim__in=[claim, claim_b]).values_list("file", flat=True),
     ]
     world.cache_keys = [
@@ -1287,6 +1296,7 @@ def _values(route: Route, world: World) -> tuple[dict[str, Any], list[Any]]:
         "token": "not-a-valid-token",
         "uidb64": "MA",
         "step": "phk",
+        "kind": "approval",  # the letters of the running claim: its decision letter
         "month": f"{obj['month']:%Y-%m}",
         "fmt": "xlsx",
     }, []
