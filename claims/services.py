@@ -97,7 +97,12 @@ def _require_staff_or_owner(user: User, claim: Claim, *perms: str) -> None:
 
 
 def _validate_termination(
-    *, phk_date: dt.date, reason: str, contract_type: str, contract_end_date: dt.date | None
+    *,
+    phk_date: dt.date,
+    reason: str,
+    contract_type: str,
+    contract_end_date: dt.date | None,
+    proof_date: dt.date | None = None,
 ) -> None:
     if reason not in TerminationReason.values:
         raise ApplicationError(gettext("Unknown termination reason."), field="reason")
@@ -105,6 +110,10 @@ def _validate_termination(
         raise ApplicationError(gettext("Unknown contract type."), field="contract_type")
     if phk_date > timezone.localdate():
         raise ApplicationError(gettext("The PHK date cannot be in the future."), field="phk_date")
+    if proof_date is not None and proof_date > timezone.localdate():
+        raise ApplicationError(
+            gettext("The date of the PHK proof cannot be in the future."), field="proof_date"
+        )
     if contract_type == ContractType.PKWT and contract_end_date is None:
         raise ApplicationError(
             gettext("A PKWT termination needs the contract's end date."),
@@ -155,6 +164,7 @@ def open_claim(
         reason=reason,
         contract_type=contract_type,
         contract_end_date=contract_end_date,
+        proof_date=proof_date,
     )
     if participant.claims.exclude(state__in=S.CLOSED).exists():
         raise ApplicationError(
@@ -234,6 +244,7 @@ def update_draft(*, claim_id: int, acting_user: User, **fields: Any) -> Claim:
         reason=termination.reason,
         contract_type=termination.contract_type,
         contract_end_date=termination.contract_end_date,
+        proof_date=termination.proof_date,
     )
     if changed:
         termination.save()

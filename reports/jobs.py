@@ -61,7 +61,24 @@ def request_report_files(*, month: dt.date, language: str, user: User | None = N
                 )
                 enqueue(TASK, args=[job.pk], key=f"report:{job.pk}")
         except IntegrityError:
-            continue  # one is live already (report_one_live_job)
+            # One is live already (report_one_live_job); asking again resumes it if it stalled.
+            _resume_if_stalled(month, fmt)
+
+
+def _resume_if_stalled(month: dt.date, fmt: str) -> None:
+    with transaction.atomic():
+        job = (
+            ReportJob.objects.select_for_update()
+            .filter(month=month, fmt=fmt, status__in=ReportJob.LIVE)
+            .first()
+        )
+        if job is None or not is_stalled(job):
+            return
+        job.status = S.PENDING
+        job.message = _("Restarted: its worker stopped without finishing.")
+        job.save(update_fields=["status", "message", "updated_at"])
+        enqueue(TASK, args=[job.pk], key=f"report:{job.pk}:asked:{job.attempts}")
+    logger.info("report job %s resumed on request", job.pk)
 
 
 def run_report_job(job_id: int) -> ReportJob | None:

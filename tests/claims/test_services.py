@@ -120,6 +120,19 @@ def test_phk_in_the_future_is_refused(participant, employer, officer):
         )
 
 
+def test_a_proof_dated_in_the_future_is_refused_on_intake_and_edit(participant, employer, officer):
+    tomorrow = timezone.localdate() + relativedelta(days=1)
+    with pytest.raises(ApplicationError) as exc:
+        open_draft(participant, employer, officer, proof_date=tomorrow)
+    assert exc.value.field == "proof_date"
+    claim = open_draft(participant, employer, officer)
+    with pytest.raises(ApplicationError) as exc:
+        services.update_draft(claim_id=claim.pk, acting_user=officer, proof_date=tomorrow)
+    assert exc.value.field == "proof_date"
+    claim.termination.refresh_from_db()
+    assert claim.termination.proof_date != tomorrow
+
+
 def test_worker_opens_own_claim_from_the_portal(participant, employer, worker_user):
     claim = open_draft(participant, employer, worker_user, channel="portal")
     assert claim.channel == "portal"

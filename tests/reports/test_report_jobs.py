@@ -84,3 +84,14 @@ def test_the_page_says_a_job_stalled(files, head_office, client):
     page = client.get("/reports/monthly/?month=2026-10").content.decode()
     assert 'data-job="stalled"' in page
     assert 'data-job="pending"' in page  # the PDF, waiting its turn
+
+
+def test_asking_again_resumes_a_stalled_file_at_once(files, head_office):
+    jobs.request_report_files(month=OCTOBER, language="id", user=head_office)
+    stuck = silence(ReportJob.objects.get(fmt="xlsx"))
+    jobs.request_report_files(month=OCTOBER, language="id", user=head_office)
+    stuck.refresh_from_db()
+    assert stuck.status == S.PENDING
+    assert OutboxMessage.objects.filter(key=f"report:{stuck.pk}:asked:0").exists()
+    assert ReportJob.objects.count() == 2  # still one job per file
+    assert run_report_job_task(stuck.pk) == S.DONE
