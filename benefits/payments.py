@@ -52,6 +52,7 @@ from claims.notifications import worker_hears_of
 from claims.payment_details import raise_identity_flags, shared_account_claims
 from jkp_site.core.exceptions import ApplicationError, PermissionDeniedError
 from jkp_site.core.permissions import ClaimPerm
+from jkp_site.core.resilience import heartbeat_cutoff
 from jkp_site.outbox.services import enqueue, publish
 
 if TYPE_CHECKING:
@@ -314,7 +315,7 @@ def gather_payment_batch(*, batch_id: int) -> PaymentBatch | None:
 
 def batch_is_stalled(batch: PaymentBatch, *, now: dt.datetime | None = None) -> bool:
     """Open (being gathered) with no heartbeat for ``JOB_STALE_MINUTES``: its worker is gone."""
-    cutoff = (now or timezone.now()) - dt.timedelta(minutes=settings.JOB_STALE_MINUTES)
+    cutoff = heartbeat_cutoff(now)
     return batch.state == PaymentBatch.State.OPEN and batch.updated_at < cutoff
 
 
@@ -324,7 +325,7 @@ def resume_stale_payment_batches(*, now: dt.datetime | None = None) -> int:
     timeout); the gathering is owed again through the outbox. Gathering resumes the one open
     batch and claims each instalment once, so a second runner changes nothing twice."""
     now = now or timezone.now()
-    cutoff = now - dt.timedelta(minutes=settings.JOB_STALE_MINUTES)
+    cutoff = heartbeat_cutoff(now)
     stale = list(
         PaymentBatch.objects.filter(
             state=PaymentBatch.State.OPEN, updated_at__lt=cutoff

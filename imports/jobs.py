@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jkp_site.core.models import User
+from jkp_site.core.resilience import heartbeat_cutoff
 from jkp_site.outbox.services import enqueue
 from participants.models import ImportJob
 
@@ -26,7 +26,7 @@ S = ImportJob.Status
 
 
 def is_stalled(job: ImportJob, *, now: dt.datetime | None = None) -> bool:
-    cutoff = (now or timezone.now()) - dt.timedelta(minutes=settings.JOB_STALE_MINUTES)
+    cutoff = heartbeat_cutoff(now)
     return job.status in ImportJob.IN_PROGRESS and job.updated_at < cutoff
 
 

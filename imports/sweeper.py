@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jkp_site.core.resilience import heartbeat_cutoff
 from jkp_site.outbox.services import enqueue
 from participants.models import ImportJob
 
@@ -27,7 +27,7 @@ def resume_stale_imports(*, now: dt.datetime | None = None) -> int:
     """Resume (or, past the limit, fail) every import whose heartbeat is stale; returns how
     many it acted on."""
     now = now or timezone.now()
-    cutoff = now - dt.timedelta(minutes=settings.JOB_STALE_MINUTES)
+    cutoff = heartbeat_cutoff(now)
     acted = 0
     for job_id in ImportJob.objects.filter(
         status__in=IN_PROGRESS, updated_at__lt=cutoff

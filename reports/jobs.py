@@ -13,13 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jkp_site.core.models import User
+from jkp_site.core.resilience import heartbeat_cutoff
 from jkp_site.outbox.services import enqueue
 from reports.models import ReportJob
 
@@ -41,7 +41,7 @@ def live_job(month: dt.date, fmt: str) -> ReportJob | None:
 
 
 def is_stalled(job: ReportJob, *, now: dt.datetime | None = None) -> bool:
-    cutoff = (now or timezone.now()) - dt.timedelta(minutes=settings.JOB_STALE_MINUTES)
+    cutoff = heartbeat_cutoff(now)
     return job.status in ReportJob.LIVE and job.updated_at < cutoff
 
 
@@ -72,13 +72,17 @@ def _resume_if_stalled(month: dt.date, fmt: str) -> None:
             .filter(month=month, fmt=fmt, status__in=ReportJob.LIVE)
             .first()
         )
-        if job is None or not is_stalled(job):
-            return
-        job.status = S.PENDING
-        job.message = _("Restarted: its worker stopped without finishing.")
-        job.save(update_fields=["status", "message", "updated_at"])
-        enqueue(TASK, args=[job.pk], key=f"report:{job.pk}:asked:{job.attempts}")
-    logger.info("report job %s resumed on request", job.pk)
+        if job is not None and is_stalled(job):
+            _restart(job, key=f"report:{job.pk}:asked:{job.attempts}")
+
+
+def _restart(job: ReportJob, *, key: str) -> None:
+    """Owe a locked, stalled job again (the caller holds its row lock)."""
+    job.status = S.PENDING
+    job.message = _("Restarted: its worker stopped without finishing.")
+    job.save(update_fields=["status", "message", "updated_at"])
+    enqueue(TASK, args=[job.pk], key=key)
+    logger.info("report job %s restarted (%s)", job.pk, key)
 
 
 def run_report_job(job_id: int) -> ReportJob | None:
@@ -112,7 +116,7 @@ def run_report_job(job_id: int) -> ReportJob | None:
 def resume_stale_report_jobs(*, now: dt.datetime | None = None) -> int:
     """Owe again (or, past the limit, fail) every live job whose heartbeat is stale."""
     now = now or timezone.now()
-    cutoff = now - dt.timedelta(minutes=settings.JOB_STALE_MINUTES)
+    cutoff = heartbeat_cutoff(now)
     acted = 0
     for job_id in ReportJob.objects.filter(
         status__in=ReportJob.LIVE, updated_at__lt=cutoff
@@ -134,10 +138,6 @@ def resume_stale_report_jobs(*, now: dt.datetime | None = None) -> int:
                 job.save(update_fields=["status", "finished_at", "message", "updated_at"])
                 logger.warning("report job %s failed after %s attempts", job.pk, job.attempts)
             else:
-                job.status = S.PENDING
-                job.message = _("Restarted: its worker stopped without finishing.")
-                job.save(update_fields=["status", "message", "updated_at"])
-                enqueue(TASK, args=[job.pk], key=f"report:{job.pk}:resume:{job.attempts}")
-                logger.info("report job %s resumed", job.pk)
+                _restart(job, key=f"report:{job.pk}:resume:{job.attempts}")
             acted += 1
     return acted

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Callable
@@ -83,3 +84,13 @@ class ResilientRedisCache(RedisCache):
 
     def has_key(self, key: Any, version: int | None = None) -> bool:
         return _safely(False, lambda: super(ResilientRedisCache, self).has_key(key, version))
+
+
+def heartbeat_cutoff(now: dt.datetime | None = None) -> dt.datetime:
+    """A job (import, payment batch, report file) whose heartbeat is older than this has lost
+    its worker: ``JOB_STALE_MINUTES`` before ``now``. The one reading of "stale" for every
+    sweeper and every screen that shows a job as stalled."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    return (now or timezone.now()) - dt.timedelta(minutes=settings.JOB_STALE_MINUTES)
