@@ -31,7 +31,8 @@ from claims.models import (
     PaymentLine,
 )
 from jkp_site.celery import app as celery_app
-from tests.celery.workers import Worker, add_payable_month, build_claims, wait_for
+from tests.benefits.builders import add_payable_month, build_claims
+from tests.celery.workers import Worker, wait_for
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 IS_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))

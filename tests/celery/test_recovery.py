@@ -40,7 +40,8 @@ from jkp_site.outbox.services import relay_due
 from participants.models import ContributionMonth, Employer, ImportJob, Participant
 from reports import jobs as report_jobs
 from reports.models import ReportJob
-from tests.celery.workers import Worker, add_payable_month, build_claims, wait_for
+from tests.benefits.builders import add_payable_month, build_claims
+from tests.celery.workers import Worker, wait_for
 from tests.claims.conftest import add_proof, open_draft
 
 IS_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))

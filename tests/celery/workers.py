@@ -14,64 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
-from claims.models import CashInstalment, Claim, InstalmentStatus, Termination
-from participants.models import Participant
-from tests.factories import EmployerFactory, ParticipantFactory
-
 ROOT = Path(settings.BASE_DIR)
-
-
-def build_claims(branch, count):
-    """`count` active claims, each with a month-1 instalment of Rp2,400,000 payable."""
-    employer = EmployerFactory(branch=branch)
-    people = []
-    for _ in range(count):
-        person = ParticipantFactory.build()
-        person.nik_index = Participant.index_for(person.nik)
-        people.append(person)
-    people = Participant.objects.bulk_create(people)
-    terminations = Termination.objects.bulk_create(
-        Termination(
-            participant=person,
-            employer=employer,
-            phk_date="2025-02-10",
-            reason="efficiency",
-            contract_type="PKWTT",
-        )
-        for person in people
-    )
-    tag = uuid.uuid4().hex[:6]
-    claims = Claim.objects.bulk_create(
-        Claim(
-            number=f"W{tag}-{n:05d}",
-            participant=person,
-            termination=termination,
-            branch=branch,
-            state=Claim.State.BENEFIT_ACTIVE,
-            decision_date="2025-03-10",
-            rule_version="PP6-2025",
-            bank_name="BRI",
-            bank_account=f"0012{n:08d}",
-            bank_account_holder=person.name,
-        )
-        for n, (person, termination) in enumerate(zip(people, terminations, strict=True))
-    )
-    return claims
-
-
-def add_payable_month(claims, month):
-    CashInstalment.objects.bulk_create(
-        CashInstalment(
-            claim=claim,
-            month=month,
-            due_date=f"2025-{2 + month:02d}-10",
-            percent=60,
-            amount=2_400_000,
-            rule_version="PP6-2025",
-            status=InstalmentStatus.PAYABLE,
-        )
-        for claim in claims
-    )
 
 
 def database_url() -> str:

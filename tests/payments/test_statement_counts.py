@@ -3,7 +3,6 @@ several per instalment (issue #14): counted at two sizes, the counts are the sam
 several chunks they grow by a fixed number per chunk."""
 
 import datetime as dt
-import uuid
 
 import pytest
 from django.db import connection
@@ -13,15 +12,12 @@ from benefits import payments
 from claims.models import (
     CaseEvent,
     CashInstalment,
-    Claim,
     InstalmentStatus,
     PaymentBatch,
     PaymentLine,
-    Termination,
 )
 from jkp_site.outbox.models import OutboxMessage
-from participants.models import Participant
-from tests.factories import EmployerFactory, ParticipantFactory
+from tests.benefits.builders import add_payable_month, build_claims
 from tests.payments.conftest import result_file
 
 pytestmark = pytest.mark.django_db
@@ -33,51 +29,7 @@ PER_CHUNK = 8
 
 def payable(branch, count):
     """`count` running claims, each with a payable month 1 of Rp2,400,000."""
-    employer = EmployerFactory(branch=branch)
-    people = []
-    for _ in range(count):
-        person = ParticipantFactory.build()
-        person.nik_index = Participant.index_for(person.nik)
-        people.append(person)
-    people = Participant.objects.bulk_create(people)
-    terminations = Termination.objects.bulk_create(
-        Termination(
-            participant=person,
-            employer=employer,
-            phk_date="2025-02-10",
-            reason="efficiency",
-            contract_type="PKWTT",
-        )
-        for person in people
-    )
-    tag = uuid.uuid4().hex[:6]
-    claims = Claim.objects.bulk_create(
-        Claim(
-            number=f"S{tag}-{n:05d}",
-            participant=person,
-            termination=termination,
-            branch=branch,
-            state=Claim.State.BENEFIT_ACTIVE,
-            decision_date="2025-03-10",
-            rule_version="PP6-2025",
-            bank_name="BRI",
-            bank_account=f"0012{n:08d}",
-            bank_account_holder=person.name,
-        )
-        for n, (person, termination) in enumerate(zip(people, terminations, strict=True))
-    )
-    CashInstalment.objects.bulk_create(
-        CashInstalment(
-            claim=claim,
-            month=1,
-            due_date="2025-03-10",
-            percent=60,
-            amount=2_400_000,
-            rule_version="PP6-2025",
-            status=InstalmentStatus.PAYABLE,
-        )
-        for claim in claims
-    )
+    add_payable_month(build_claims(branch, count), 1)
 
 
 def counted(function):
