@@ -154,7 +154,7 @@ def judge_month(month: int, facts: MonthFacts, conditions: MonthlyCashConditions
         return MonthOutcome(
             True,
             gettext("Self-assessment done on %(day)s (%(src)s ayat 2).")
-            % {"day": date_format(facts.self_assessment_on, "j F Y"), "src": source},
+            % {"day": date_format(facts.self_assessment_on), "src": source},
             figures,
         )
     job_seeking = (

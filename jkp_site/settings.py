@@ -189,6 +189,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
+# Named date formats per kind (jkp_site/formats): templates ask for a kind, never a pattern.
+FORMAT_MODULE_PATH = ["jkp_site.formats"]
 
 # --- Static files and uploads ---------------------------------------------------------------
 STATIC_URL = "static/"

@@ -254,7 +254,7 @@ def instalment_message(instalment: CashInstalment) -> WorkerMessage:
     values = {
         "month": instalment.month,
         "amount": format_rupiah(instalment.amount),
-        "day": date_format(instalment.due_date, "j F Y"),
+        "day": date_format(instalment.due_date),
         "reason": instalment.status_reason or gettext("no reason recorded"),
     }
     status = instalment.status
