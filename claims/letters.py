@@ -33,6 +33,7 @@ from claims.models import (
     EligibilityCheck,
     Letter,
 )
+from claims import workflow
 from claims.notifications import reason_words
 from claims.rules import monthly_cash_conditions, version_by_code
 from jkp_site.core.models import KantorCabang, User
@@ -267,6 +268,12 @@ def letter_for(*, claim_id: int, kind: str, acting_user: User) -> Letter | None:
     except Exception:
         letter.file.delete(save=False)
         raise
+    workflow.record_event(
+        claim,
+        actor=acting_user,
+        action="letter_issued",
+        data={"kind": kind, "number": number, "sha256": letter.sha256},
+    )
     return letter
 
 

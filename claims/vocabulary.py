@@ -78,6 +78,7 @@ ACTION_LABELS = {
     "identity_flag_raised": _("Duplicate identity found: payments held"),
     "identity_flag_cleared": _("Duplicate-identity flag cleared"),
     "documents_removed": _("Document files removed after the retention period"),
+    "letter_issued": _("Letter issued"),
     # Labour-market information and training (training.services)
     "activity_self_assessment": _("Self-assessment done"),
     "activity_counselling": _("Counselling session recorded"),

@@ -244,6 +244,11 @@ def test_generated_once_and_the_same_bytes_every_time(client, claim_at, officer,
     assert letter.sha256 == hashlib.sha256(one).hexdigest()
     assert letter.created_by == officer
     assert Letter.objects.count() == 1
+    # Its issue is on the case's record once, by whom, with its number and fingerprint.
+    issued = claim.events.filter(action="letter_issued")
+    assert [(e.actor, e.data) for e in issued] == [
+        (officer, {"kind": "receipt", "number": letter.number, "sha256": letter.sha256})
+    ]
 
 
 # --- out of state ----------------------------------------------------------------------------
