@@ -30,7 +30,7 @@ class IntegrationClientAdmin(admin.ModelAdmin):
     """Tokens are issued with `manage.py create_api_client`; here they are reviewed, scoped,
     switched off or rotated (the new token is shown once, in the confirmation message)."""
 
-    list_display = ["name", "grants", "branch", "employer", "is_active", "last_used_at"]
+    list_display = ["name", "granted", "branch", "employer", "is_active", "last_used_at"]
     list_filter = ["is_active", "branch"]
     search_fields = ["name"]
     readonly_fields = ["token_prefix", "last_used_at", "created_at"]
@@ -51,6 +51,21 @@ class IntegrationClientAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def get_fields(self, request, obj=None):
+        """A reader who may not change the client sees the grants by name, not their codes."""
+        fields = list(super().get_fields(request, obj))
+        if not self.has_change_permission(request, obj):
+            fields[fields.index("grants")] = "granted"
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "granted"]
+
+    @admin.display(description=_("grants"))
+    def granted(self, obj: IntegrationClient) -> str:
+        labels = dict(Grant.choices)
+        return ", ".join(str(labels.get(code, code)) for code in obj.grants)
 
     @admin.action(
         description=_("Rotate the token (the old one stops working)"), permissions=["change"]

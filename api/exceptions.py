@@ -6,6 +6,7 @@ all pass through here, so a client parses one format whatever went wrong.
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -38,7 +39,7 @@ def _first_error(detail, path: str = "") -> tuple[str | None, exceptions.ErrorDe
 def api_exception_handler(exc, context):
     if isinstance(exc, RequestDataTooBig):
         return Response(
-            error_body("payload_too_large", "The request body is too large."),
+            error_body("payload_too_large", _("The request body is too large.")),
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     if isinstance(exc, ApplicationError):
@@ -48,6 +49,12 @@ def api_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, exceptions.MethodNotAllowed):
+        # DRF's own wording has no Indonesian translation.
+        method = context["request"].method
+        exc = exceptions.MethodNotAllowed(
+            method, detail=_("The %(method)s method is not allowed here.") % {"method": method}
+        )
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -42,8 +42,10 @@ class IntegrationClient(BaseModel):
     """
 
     name = models.CharField(_("name"), max_length=120, unique=True)
-    token_prefix = models.CharField(max_length=TOKEN_PREFIX_LENGTH, unique=True, editable=False)
-    token_hash = models.CharField(max_length=64, editable=False)
+    token_prefix = models.CharField(
+        max_length=TOKEN_PREFIX_LENGTH, unique=True, editable=False, verbose_name=_("token prefix")
+    )
+    token_hash = models.CharField(max_length=64, editable=False, verbose_name=_("token hash"))
     grants = models.JSONField(_("grants"), default=list)
     branch = models.ForeignKey(
         KantorCabang,
@@ -66,6 +68,7 @@ class IntegrationClient(BaseModel):
         on_delete=models.PROTECT,
         related_name="integration_client",
         editable=False,
+        verbose_name=_("service user"),
     )
     is_active = models.BooleanField(_("active"), default=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
@@ -131,9 +134,11 @@ class NikLookup(models.Model):
         FOUND = "found", _("found")
         NOT_FOUND = "not_found", _("not found")
 
-    client = models.ForeignKey(IntegrationClient, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(
+        IntegrationClient, on_delete=models.PROTECT, related_name="+", verbose_name=_("client")
+    )
     endpoint = models.CharField(_("operation"), max_length=40)
-    nik_index = models.CharField(max_length=64, db_index=True)
+    nik_index = models.CharField(max_length=64, db_index=True, verbose_name=_("NIK blind index"))
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from api.models import IntegrationClient
@@ -6,7 +7,7 @@ from api.models import IntegrationClient
 class HasGrant(BasePermission):
     """The view's `required_grant` must be among the calling client's grants."""
 
-    message = "This token is not granted this operation."
+    message = _("This token is not granted this operation.")
 
     def has_permission(self, request, view) -> bool:
         client = request.auth

@@ -10,6 +10,7 @@ from claims.models import ClaimState, InstalmentStatus, TerminationReason
 from participants.models import ContractType
 
 NIK_PATTERN = r"^\d{16}$"
+NIK_ERRORS = {"invalid": _("A NIK has 16 digits."), "max_length": _("A NIK has 16 digits.")}
 NPP_PATTERN = r"^\d{8}$"
 # No PHK can predate the JKP programme; a date far in the future is a typing mistake.
 EARLIEST_PHK = dt.date(2021, 2, 2)
@@ -71,7 +72,7 @@ class TerminationInputMixin(serializers.Serializer):
 class EligibilityRequestSerializer(serializers.Serializer):
     """The NIK travels in the body, never in the URL: URLs end up in logs."""
 
-    nik = DigitsField(NIK_PATTERN, max_length=16)
+    nik = DigitsField(NIK_PATTERN, max_length=16, error_messages=NIK_ERRORS)
     phk_date = serializers.DateField(required=False, validators=[_check_phk_date])
     reason = serializers.ChoiceField(choices=TerminationReason.choices, required=False)
     contract_type = serializers.ChoiceField(
@@ -165,7 +166,7 @@ class EligibilitySummarySerializer(serializers.Serializer):
 
 
 class PhkReportSerializer(TerminationInputMixin):
-    nik = DigitsField(NIK_PATTERN, max_length=16)
+    nik = DigitsField(NIK_PATTERN, max_length=16, error_messages=NIK_ERRORS)
     npp = DigitsField(NPP_PATTERN, max_length=8)
     proof_number = serializers.CharField(max_length=80, required=False, default="")
     proof_date = serializers.DateField(required=False, allow_null=True, default=None)

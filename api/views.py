@@ -169,7 +169,7 @@ class ClaimStatusView(GrantedAPIView):
     def get(self, request, number: str):
         claim = selectors.claim_status_for_client(client=request.auth, number=number)
         if claim is None:
-            raise NotFound("No such claim.")
+            raise NotFound(_("No such claim."))
         return Response(serializers.ClaimStatusSerializer(claim).data)
 
 

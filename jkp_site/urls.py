@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from jkp_site import health
 from jkp_site.core import views as core_views
+from jkp_site.core.account_forms import SignInForm
 
 admin.site.site_header = "JKP: Jaminan Kehilangan Pekerjaan"
 admin.site.site_title = "JKP"
@@ -13,7 +14,11 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", include("reports.metrics")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=SignInForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/workers/", include("portal.branch_urls", namespace="worker_accounts")),
     path("accounts/", include("jkp_site.core.urls", namespace="account")),

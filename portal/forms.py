@@ -5,13 +5,13 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import RegexValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import Document, TerminationReason
+from jkp_site.core.account_forms import SignInForm
 from participants.models import ContractType
 from training.models import JobSeekingActivity
 
@@ -272,9 +272,17 @@ class EmploymentStatusForm(forms.Form):
         return cleaned
 
 
-class PortalAuthenticationForm(AuthenticationForm):
+class PortalAuthenticationForm(SignInForm):
     """Sign-in with the KPJ number, the user name every activated account gets (accounts made
     by the branch or the demo data, such as peserta1, have a plain user name instead)."""
+
+    error_messages = {
+        **SignInForm.error_messages,
+        "invalid_login": _(
+            "The KPJ number (or user name) or the password is not right. The password is "
+            "case-sensitive."
+        ),
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,7 +1,18 @@
 """Forms of the sign-in pages that are not Django's own."""
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form with a refusal said once: Django's Indonesian wording puts the
+    field's name after "nama pengguna" ("Masukkan nama pengguna nama pengguna dan sandi")."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("The user name or the password is not right. Both are case-sensitive."),
+    }
 
 
 class FirstCodeForm(forms.Form):

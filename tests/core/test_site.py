@@ -23,6 +23,14 @@ def test_login_page_is_indonesian_first(client):
     assert "Masuk" in response.text
 
 
+def test_a_refused_sign_in_says_user_name_once(client, officer):
+    staff = client.post(reverse("login"), {"username": officer.username, "password": "wrong"})
+    assert "Nama pengguna atau sandi tidak benar" in staff.text
+    assert "nama pengguna nama pengguna" not in staff.text.lower()  # Django's own wording
+    worker = client.post(reverse("portal:login"), {"username": "11000000009", "password": "x"})
+    assert "Nomor KPJ (atau nama pengguna) atau sandi tidak benar" in worker.text
+
+
 def test_english_is_available(client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "Sign in" in client.get(reverse("login")).text
