@@ -15,16 +15,16 @@ from django.contrib.admin import helpers
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from claims import delivery, selectors, services
 from claims.models import (
     CaseEvent,
     CashInstalment,
     Claim,
+    ClaimState,
     Decision,
     Document,
     EligibilityResult,
@@ -32,6 +32,8 @@ from claims.models import (
     PaymentBatch,
     PaymentLine,
 )
+from claims.vocabulary import action_label, reason_label
+from jkp_site.core.admin_display import HistoryInWordsAdmin, machine_data
 from jkp_site.core.admin_scope import OutOfScopeIs404
 from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.permissions import ClaimPerm
@@ -77,7 +79,7 @@ class ReassignActionForm(forms.Form):
 
 
 @admin.register(Claim)
-class ClaimAdmin(BranchScopedAdmin, SimpleHistoryAdmin):
+class ClaimAdmin(BranchScopedAdmin, HistoryInWordsAdmin):
     claim_path = ""
     list_display = [
         "number",
@@ -181,13 +183,49 @@ class ClaimAdmin(BranchScopedAdmin, SimpleHistoryAdmin):
         )
 
 
+def _state_label(code: str) -> str:
+    return str(ClaimState(code).label) if code in ClaimState.values else code
+
+
 @admin.register(CaseEvent)
 class CaseEventAdmin(BranchScopedAdmin):
-    list_display = ["created_at", "claim", "action", "from_state", "to_state", "actor"]
+    list_display = ["created_at", "claim", "what", "from_label", "to_label", "actor"]
     list_filter = ["action", "to_state", ("claim__branch", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["claim", "actor"]
     search_fields = ["claim__number"]
     date_hierarchy = "created_at"
+    fields = [
+        "claim",
+        "what",
+        "from_label",
+        "to_label",
+        "why",
+        "actor",
+        "note",
+        "details",
+        "created_at",
+    ]
+    readonly_fields = ["what", "from_label", "to_label", "why", "details"]
+
+    @admin.display(description=_("action"), ordering="action")
+    def what(self, obj: CaseEvent) -> str:
+        return action_label(obj.action)
+
+    @admin.display(description=_("from"))
+    def from_label(self, obj: CaseEvent) -> str:
+        return _state_label(obj.from_state)
+
+    @admin.display(description=_("to"))
+    def to_label(self, obj: CaseEvent) -> str:
+        return _state_label(obj.to_state)
+
+    @admin.display(description=_("reason"))
+    def why(self, obj: CaseEvent) -> str:
+        return reason_label(obj.reason_code) if obj.reason_code else ""
+
+    @admin.display(description=_("details"))
+    def details(self, obj: CaseEvent):
+        return machine_data(obj.data)
 
 
 @admin.register(EventNotification)
@@ -271,6 +309,46 @@ class EligibilityResultAdmin(BranchScopedAdmin):
     list_filter = ["eligible", "rule_version", ("claim__branch", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["claim", "run_by"]
     search_fields = ["claim__number"]
+    fields = [
+        "claim",
+        "rule_version",
+        "eligible",
+        "wage_basis",
+        "cash_total",
+        "payer",
+        "run_by",
+        "run_at",
+        "checks_read",
+        "inputs_snapshot",
+        "engine_result",
+    ]
+    readonly_fields = ["run_at", "checks_read", "inputs_snapshot", "engine_result"]
+
+    @admin.display(description=_("checks"))
+    def checks_read(self, obj: EligibilityResult):
+        """Each rule's verdict in the reader's language, as the claim page says it."""
+        english = get_language() == "en"
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    gettext("passed") if check.get("passed") else gettext("not passed"),
+                    check.get("message_en" if english else "message", ""),
+                    check.get("source", ""),
+                )
+                for check in obj.result.get("checks", [])
+            ),
+        )
+        return format_html("<table>{}</table>", rows)
+
+    @admin.display(description=_("inputs snapshot"))
+    def inputs_snapshot(self, obj: EligibilityResult):
+        return machine_data(obj.inputs)
+
+    @admin.display(description=_("engine result"))
+    def engine_result(self, obj: EligibilityResult):
+        return machine_data(obj.result)
 
 
 @admin.register(CashInstalment)

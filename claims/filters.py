@@ -58,10 +58,12 @@ class ClaimFilter(django_filters.FilterSet):
             ("claim_date", "claim_date"),
             ("number", "number"),
         ),
+        # django-filter looks an ascending label up by the model field, a descending one by
+        # "-" and the parameter.
         field_labels={
-            "waiting": _("Waiting longest"),
+            "state_changed_at": _("Waiting longest"),
             "-waiting": _("Waiting shortest"),
-            "phk_date": _("PHK date (oldest)"),
+            "termination__phk_date": _("PHK date (oldest)"),
             "-phk_date": _("PHK date (newest)"),
             "claim_date": _("Claim date (oldest)"),
             "-claim_date": _("Claim date (newest)"),

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -141,8 +142,15 @@ class Claim(BaseModel):
         API = "api", _("Employer system (API)")
 
     number = models.CharField(_("claim number"), max_length=20, unique=True)
-    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="claims")
-    termination = models.OneToOneField(Termination, on_delete=models.PROTECT, related_name="claim")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="claims", verbose_name=_("participant")
+    )
+    termination = models.OneToOneField(
+        Termination,
+        on_delete=models.PROTECT,
+        related_name="claim",
+        verbose_name=_("termination (PHK)"),
+    )
     branch = models.ForeignKey(
         KantorCabang, on_delete=models.PROTECT, related_name="claims", verbose_name=_("branch")
     )
@@ -175,6 +183,7 @@ class Claim(BaseModel):
         null=True,
         blank=True,
         related_name="created_claims",
+        verbose_name=_("created by"),
     )
     claim_date = models.DateField(_("claim date"), null=True, blank=True)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
@@ -183,7 +192,13 @@ class Claim(BaseModel):
     kapk_signed_at = models.DateTimeField(_("KAPK commitment signed"), null=True, blank=True)
     bank_name = models.CharField(_("bank"), max_length=60, blank=True)
     bank_account = EncryptedCharField(_("bank account number"), blank=True)
-    bank_account_index = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    bank_account_index = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        db_index=True,
+        verbose_name=_("bank account blind index"),
+    )
     bank_account_holder = models.CharField(_("account holder"), max_length=200, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -191,6 +206,7 @@ class Claim(BaseModel):
         null=True,
         blank=True,
         related_name="verified_claims",
+        verbose_name=_("verified by"),
     )
     recommendation = models.CharField(
         _("recommendation"), max_length=8, choices=Recommendation.choices, blank=True
@@ -201,9 +217,10 @@ class Claim(BaseModel):
         null=True,
         blank=True,
         related_name="recommended_claims",
+        verbose_name=_("recommended by"),
     )
     recommendation_note = models.TextField(_("recommendation note"), blank=True)
-    appeal_count = models.PositiveSmallIntegerField(default=0)
+    appeal_count = models.PositiveSmallIntegerField(default=0, verbose_name=_("appeals"))
     history = HistoricalRecords(excluded_fields=["bank_account", "bank_account_index"])
 
     class Meta:
@@ -279,7 +296,9 @@ class Claim(BaseModel):
 class EligibilityResult(models.Model):
     """One run of the rules engine on a claim, frozen. A re-run adds a row; none is overwritten."""
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="eligibility_results")
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="eligibility_results", verbose_name=_("claim")
+    )
     rule_version = models.CharField(_("rule version"), max_length=16)
     eligible = models.BooleanField(_("eligible"))
     wage_basis = models.PositiveBigIntegerField(_("wage basis (Rp)"), default=0)
@@ -288,9 +307,13 @@ class EligibilityResult(models.Model):
     inputs = models.JSONField(_("inputs snapshot"))
     result = models.JSONField(_("engine result"))
     run_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("run by"),
     )
-    run_at = models.DateTimeField(auto_now_add=True)
+    run_at = models.DateTimeField(auto_now_add=True, verbose_name=_("run at"))
 
     class Meta:
         verbose_name = _("eligibility result")
@@ -299,9 +322,8 @@ class EligibilityResult(models.Model):
         get_latest_by = ["run_at", "id"]
 
     def __str__(self) -> str:
-        return (
-            f"{self.claim_id} {self.rule_version} {'eligible' if self.eligible else 'not eligible'}"
-        )
+        verdict = gettext("eligible") if self.eligible else gettext("not eligible")
+        return f"{self.claim_id} {self.rule_version} {verdict}"
 
 
 class EligibilityCheck(models.Model):
@@ -333,17 +355,26 @@ class Decision(models.Model):
         APPROVE = "approve", _("Approved")
         REJECT = "reject", _("Rejected")
 
-    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="decisions")
+    claim = models.ForeignKey(
+        Claim, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("claim")
+    )
     outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claim_decisions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="claim_decisions",
+        verbose_name=_("decided by"),
     )
     reason_code = models.CharField(_("reason"), max_length=40, blank=True)
     note = models.TextField(_("note"), blank=True)
     eligibility_result = models.ForeignKey(
-        EligibilityResult, on_delete=models.PROTECT, null=True, blank=True
+        EligibilityResult,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("eligibility result"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("decided at"))
 
     class Meta:
         verbose_name = _("decision")
@@ -380,25 +411,35 @@ class Document(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         REQUESTED_AGAIN = "requested_again", _("Asked again")
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="documents")
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="documents", verbose_name=_("claim")
+    )
     doc_type = models.CharField(_("document type"), max_length=24, choices=Type.choices)
-    file = models.FileField(upload_to=document_upload_to, max_length=200)
+    file = models.FileField(upload_to=document_upload_to, max_length=200, verbose_name=_("file"))
     original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=80)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=80, verbose_name=_("file type"))
+    size = models.PositiveIntegerField(verbose_name=_("size (bytes)"))
+    sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256"))
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
     checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked by"),
     )
-    checked_at = models.DateTimeField(null=True, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("checked at"))
     file_removed_at = models.DateTimeField(
         _("file removed (retention)"), null=True, blank=True, editable=False
     )
@@ -423,7 +464,9 @@ class CaseEventQuerySet(models.QuerySet):
 class CaseEvent(models.Model):
     """Append-only audit of every transition and action on a claim: who, when, from, to, why."""
 
-    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
+    claim = models.ForeignKey(
+        Claim, on_delete=models.PROTECT, related_name="events", verbose_name=_("claim")
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -431,14 +474,15 @@ class CaseEvent(models.Model):
         blank=True,
         related_name="+",
         help_text=_("Empty for the system (scheduled tasks, imports)."),
+        verbose_name=_("actor"),
     )
     action = models.CharField(_("action"), max_length=40)
     from_state = models.CharField(_("from"), max_length=24, blank=True)
     to_state = models.CharField(_("to"), max_length=24, blank=True)
     reason_code = models.CharField(_("reason"), max_length=40, blank=True)
     note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("details"))
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("at"))
 
     objects = CaseEventQuerySet.as_manager()
 
@@ -494,7 +538,9 @@ class EventNotification(models.Model):
         GAVE_UP = "gave_up", _("Failed, given up")
         NO_ADDRESS = "no_address", _("Not sent: no address")
 
-    event = models.ForeignKey(CaseEvent, on_delete=models.PROTECT, related_name="notifications")
+    event = models.ForeignKey(
+        CaseEvent, on_delete=models.PROTECT, related_name="notifications", verbose_name=_("event")
+    )
     channel = models.CharField(
         _("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
     )
@@ -551,7 +597,9 @@ class CashInstalment(BaseModel):
 
     Status = InstalmentStatus
 
-    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="instalments")
+    claim = models.ForeignKey(
+        Claim, on_delete=models.PROTECT, related_name="instalments", verbose_name=_("claim")
+    )
     month = models.PositiveSmallIntegerField(_("month"))
     due_date = models.DateField(_("due date"))
     percent = models.PositiveSmallIntegerField(_("percent of wage"))
@@ -562,7 +610,7 @@ class CashInstalment(BaseModel):
     )
     status_reason = models.CharField(_("reason"), max_length=255, blank=True)
     evaluated_at = models.DateTimeField(_("condition evaluated at"), null=True, blank=True)
-    paid_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True, verbose_name=_("paid at"))
 
     class Meta:
         verbose_name = _("cash instalment")
@@ -604,11 +652,16 @@ class PaymentBatch(BaseModel):
     period = models.DateField(_("month"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    gathered_at = models.DateTimeField(null=True, blank=True)
-    exported_at = models.DateTimeField(null=True, blank=True)
-    reconciled_at = models.DateTimeField(null=True, blank=True)
+    gathered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("gathered at"))
+    exported_at = models.DateTimeField(null=True, blank=True, verbose_name=_("exported at"))
+    reconciled_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reconciled at"))
 
     class Meta:
         verbose_name = _("payment batch")

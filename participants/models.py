@@ -81,7 +81,9 @@ class Participant(BaseModel):
 
     # The NIK is stored encrypted; nik_index (keyed HMAC) is what lookups and uniqueness use.
     nik = EncryptedCharField(_("NIK"), validators=[validate_nik])
-    nik_index = models.CharField(max_length=64, unique=True, editable=False)
+    nik_index = models.CharField(
+        max_length=64, unique=True, editable=False, verbose_name=_("NIK blind index")
+    )
     kpj_number = models.CharField(
         _("KPJ number"),
         max_length=11,
@@ -99,7 +101,13 @@ class Participant(BaseModel):
     address = models.CharField(_("address"), max_length=255, blank=True)
     bank_name = models.CharField(_("bank"), max_length=60, blank=True)
     bank_account = EncryptedCharField(_("bank account number"), blank=True)
-    bank_account_index = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    bank_account_index = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        db_index=True,
+        verbose_name=_("bank account blind index"),
+    )
     bank_account_holder = models.CharField(_("account holder"), max_length=200, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -229,17 +237,19 @@ class ContributionMonth(models.Model):
         on_delete=models.CASCADE,
         related_name="contributions",
         db_index=False,
+        verbose_name=_("participant"),
     )
     employer = models.ForeignKey(
         Employer,
         on_delete=models.PROTECT,
         related_name="contributions",
         db_index=False,
+        verbose_name=_("employer"),
     )
     period = models.DateField(_("period"))
     wage = models.PositiveBigIntegerField(_("reported wage (Rp)"))
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("recorded at"))
 
     class Meta:
         verbose_name = _("contribution month")
@@ -285,7 +295,7 @@ class ImportJob(BaseModel):
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled: nothing applied")
 
-    file = models.FileField(upload_to=import_upload_to, max_length=200)
+    file = models.FileField(upload_to=import_upload_to, max_length=200, verbose_name=_("file"))
     original_name = models.CharField(_("file name"), max_length=200)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
@@ -304,13 +314,20 @@ class ImportJob(BaseModel):
     skipped_rows = models.PositiveIntegerField(_("months already present"), default=0)
     corrected_rows = models.PositiveIntegerField(_("months corrected"), default=0)
     stopped_claims = models.PositiveIntegerField(_("benefits stopped (re-employment)"), default=0)
-    errors_file = models.FileField(upload_to="imports/errors/", max_length=200, blank=True)
+    errors_file = models.FileField(
+        upload_to="imports/errors/", max_length=200, blank=True, verbose_name=_("file of errors")
+    )
     message = models.TextField(_("message"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
     file_removed_at = models.DateTimeField(
         _("file removed (retention)"), null=True, blank=True, editable=False
     )
@@ -386,10 +403,15 @@ class PersonalDataReveal(models.Model):
         NIK = "nik", _("NIK")
         BANK_ACCOUNT = "bank_account", _("bank account number")
 
-    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="reveals")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="reveals", verbose_name=_("participant")
+    )
     field = models.CharField(_("field"), max_length=16, choices=Field.choices)
     revealed_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("revealed to"),
     )
     reason = models.CharField(_("reason"), max_length=255)
     revealed_at = models.DateTimeField(_("revealed at"), auto_now_add=True)

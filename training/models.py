@@ -26,7 +26,9 @@ class JobSeekingActivity(BaseModel):
         NO_SHOW = "no_show", _("No-show")
         CANCELLED = "cancelled", _("Cancelled")
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="activities")
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="activities", verbose_name=_("claim")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="done")
     occurred_on = models.DateField(_("date"))
@@ -34,7 +36,12 @@ class JobSeekingActivity(BaseModel):
     position = models.CharField(_("position"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
 
     class Meta:
@@ -48,6 +55,9 @@ class JobSeekingActivity(BaseModel):
             ("manage_activity", "Can record assessments, counselling and job-seeking activity"),
             ("refer_training", "Can refer a beneficiary to training"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_on:%d-%m-%Y}"
 
 
 class TrainingProvider(BaseModel):
@@ -76,7 +86,10 @@ class TrainingProvider(BaseModel):
 
 class TrainingProgram(BaseModel):
     provider = models.ForeignKey(
-        TrainingProvider, on_delete=models.PROTECT, related_name="programs"
+        TrainingProvider,
+        on_delete=models.PROTECT,
+        related_name="programs",
+        verbose_name=_("provider"),
     )
     title = models.CharField(_("title"), max_length=200)
     competency = models.CharField(_("competency"), max_length=200)
@@ -103,14 +116,26 @@ class TrainingReferral(BaseModel):
         DROPPED = "dropped", _("Dropped out")
         DECLINED = "declined", _("Declined")
 
-    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="training_referrals")
-    program = models.ForeignKey(TrainingProgram, on_delete=models.PROTECT, related_name="referrals")
+    claim = models.ForeignKey(
+        Claim, on_delete=models.PROTECT, related_name="training_referrals", verbose_name=_("claim")
+    )
+    program = models.ForeignKey(
+        TrainingProgram,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("programme"),
+    )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default="referred")
     referred_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("referred by"),
     )
-    enrolled_on = models.DateField(null=True, blank=True)
-    completed_on = models.DateField(null=True, blank=True)
+    enrolled_on = models.DateField(null=True, blank=True, verbose_name=_("enrolled on"))
+    completed_on = models.DateField(null=True, blank=True, verbose_name=_("completed on"))
     certificate_number = models.CharField(_("certificate number"), max_length=80, blank=True)
     cost = models.PositiveBigIntegerField(_("cost to BPJS (Rp)"), default=0)
 
@@ -138,6 +163,9 @@ class TrainingReferral(BaseModel):
                 name="referral_one_live_per_claim",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.program} ({self.get_state_display()})"
 
 
 class TrainingAttendance(models.Model):

@@ -1,6 +1,7 @@
 """Labels for the stable codes stored in case events (states, actions, reasons)."""
 
 from django import template
+from django.utils.translation import gettext
 
 from claims.models import ClaimState
 from claims.rules import version_by_code
@@ -28,7 +29,8 @@ def rule_version_note(code: str) -> str:
     """What in this rule version is not yet confirmed against the official text, said once
     (for staff; never shown to a worker)."""
     try:
-        return str(version_by_code(code).unverified_note or "")
+        note = version_by_code(code).unverified_note
+        return gettext(note) if note else ""
     except KeyError:
         return ""
 

@@ -16,7 +16,9 @@ class OutboxMessage(models.Model):
     args = models.JSONField(_("arguments"), default=list)
     kwargs = models.JSONField(_("keyword arguments"), default=dict)
     # One message per owed effect: enqueueing the same key twice adds nothing.
-    key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    key = models.CharField(
+        max_length=200, unique=True, null=True, blank=True, verbose_name=_("key")
+    )
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.PENDING
     )
