@@ -20,7 +20,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from claims import clocks, keyset, letters, payment_details, selectors, services, workflow
+from claims import (
+    clocks,
+    confirmations,
+    keyset,
+    letters,
+    payment_details,
+    selectors,
+    services,
+    workflow,
+)
 from claims.forms import (
     AppealForm,
     BankChangeDecisionForm,
@@ -39,6 +48,7 @@ from claims.forms import (
     WithdrawForm,
 )
 from claims.models import Claim, ClaimState
+from jkp_site.core.confirm import confirm_page, is_confirmed
 from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.http import AuthenticatedHttpRequest
 from jkp_site.core.permissions import ClaimPerm
@@ -388,6 +398,42 @@ def document_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # --- actions (POST only) ---------------------------------------------------------------------
 
 
+# The state each confirmed action moves a claim to: what a stale page is checked against.
+_TARGETS = {
+    "submit": S.SUBMITTED,
+    "withdraw": S.WITHDRAWN,
+    "recommend": S.AWAITING_APPROVAL,
+    "approve": S.APPROVED,
+    "reject": S.REJECTED,
+    "appeal": S.APPEALED,
+    "stop": S.STOPPED,
+}
+# The key of ``workflow.available_actions`` that offers each confirmed action.
+_OFFERED_AS = {"approve": "decide", "reject": "decide"}
+
+
+def _confirmation(
+    request: AuthenticatedHttpRequest, claim: Claim, action: str, data: dict[str, Any]
+) -> HttpResponse:
+    """The confirm page, or back to the case when the action is no longer open (someone acted
+    first, or it was never this user's): the page says why, nothing is done."""
+    if not workflow.available_actions(claim, request.user)[_OFFERED_AS.get(action, action)]:
+        try:
+            workflow.check_transition(
+                claim,
+                to=_TARGETS[action],
+                actor=request.user,
+                reason_code=data.get("reason_code", ""),
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.error(request, _("This action is not open to you on this claim now."))
+        return redirect(claim)
+    page = confirmations.confirmation_for(action, claim, data)
+    return confirm_page(request, page, back=claim.get_absolute_url())
+
+
 def _action(
     service: Callable[..., Any],
     *,
@@ -395,8 +441,12 @@ def _action(
     form_class: type | None = None,
     prefix: str | None = None,
     done: Any,
+    confirm: str | None = None,
 ) -> Callable[[AuthenticatedHttpRequest, int], HttpResponse]:
-    """A POST endpoint: load the visible claim, check the permission, clean, call one service."""
+    """A POST endpoint: load the visible claim, check the permission, clean, call one service.
+
+    With ``confirm`` (a ``claims.confirmations`` action), an irreversible one: the POST without
+    ``confirmed=1`` only shows what will happen; the one with it acts."""
 
     @login_required
     @require_POST
@@ -410,6 +460,8 @@ def _action(
                 messages.error(request, _form_errors(form))
                 return redirect(claim)
             data = form.cleaned_data
+        if confirm is not None and not is_confirmed(request):
+            return _confirmation(request, claim, confirm, data)
         try:
             service(claim_id=claim.pk, acting_user=request.user, **data)
         except ApplicationError as exc:
@@ -422,66 +474,97 @@ def _action(
 
 
 submit = _action(
-    services.submit_claim, perms=(ClaimPerm.INTAKE,), done=gettext_lazy("Claim submitted.")
+    services.submit_claim,
+    perms=(ClaimPerm.INTAKE,),
+    done=gettext_lazy(
+        "Claim submitted. Next: an officer of the branch verifies the documents; the worker "
+        "was told and can download the receipt."
+    ),
+    confirm="submit",
 )
 withdraw = _action(
     services.withdraw_claim,
     perms=(ClaimPerm.INTAKE,),
     form_class=WithdrawForm,
-    done=gettext_lazy("Claim withdrawn."),
+    done=gettext_lazy("Claim withdrawn: the case is closed and nothing more is done on it."),
+    confirm="withdraw",
 )
 start_verification = _action(
     services.start_verification,
     perms=(ClaimPerm.VERIFY,),
-    done=gettext_lazy("Verification started."),
+    done=gettext_lazy(
+        "Verification started. Next: accept each document or ask for it again, then run the "
+        "eligibility check."
+    ),
 )
 run_eligibility = _action(
-    services.run_eligibility, perms=(ClaimPerm.VERIFY,), done=gettext_lazy("Eligibility checked.")
+    services.run_eligibility,
+    perms=(ClaimPerm.VERIFY,),
+    done=gettext_lazy("Eligibility checked. Next: read the result and send your recommendation."),
 )
 recommend = _action(
     services.recommend_claim,
     perms=(ClaimPerm.RECOMMEND,),
     form_class=RecommendForm,
-    done=gettext_lazy("Recommendation sent for approval."),
+    done=gettext_lazy(
+        "Recommendation sent. Next: a supervisor of the branch who did not verify the claim "
+        "decides it on the approval screen."
+    ),
+    confirm="recommend",
 )
 approve = _action(
     services.approve_claim,
     perms=(ClaimPerm.DECIDE,),
     form_class=NoteForm,
     prefix="approve",
-    done=gettext_lazy("Claim approved."),
+    done=gettext_lazy(
+        "Claim approved. Next: each instalment is paid in the monthly payment batch once it is "
+        "due; the decision letter is on the case for the worker."
+    ),
+    confirm="approve",
 )
 reject = _action(
     services.reject_claim,
     perms=(ClaimPerm.DECIDE,),
     form_class=RejectForm,
     prefix="reject",
-    done=gettext_lazy("Claim rejected."),
+    done=gettext_lazy(
+        "Claim rejected. The worker is told and may object once; the rejection letter is on "
+        "the case."
+    ),
+    confirm="reject",
 )
 return_claim = _action(
     services.return_claim,
     perms=(ClaimPerm.VERIFY, ClaimPerm.DECIDE),
     form_class=ReturnForm,
     prefix="return",
-    done=gettext_lazy("Claim returned."),
+    done=gettext_lazy("Claim returned. Next: it is corrected and sent on again."),
 )
 appeal = _action(
     services.appeal_claim,
     perms=(ClaimPerm.INTAKE,),
     form_class=AppealForm,
-    done=gettext_lazy("Appeal recorded."),
+    done=gettext_lazy("Appeal recorded. Next: a supervisor reopens the claim for a new decision."),
+    confirm="appeal",
 )
 reopen = _action(
     services.reopen_claim,
     perms=(ClaimPerm.DECIDE,),
     form_class=NoteForm,
-    done=gettext_lazy("Claim reopened for a new decision."),
+    done=gettext_lazy(
+        "Claim reopened. Next: a supervisor decides it again on the approval screen."
+    ),
 )
 stop = _action(
     services.stop_benefit,
     perms=(ClaimPerm.STOP_BENEFIT,),
     form_class=StopForm,
-    done=gettext_lazy("Benefit stopped."),
+    done=gettext_lazy(
+        "Benefit stopped: the unpaid instalments are cancelled and the stop letter is on the "
+        "case for the worker."
+    ),
+    confirm="stop",
 )
 
 
@@ -559,5 +642,7 @@ def reassign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Claim reassigned."))
+        messages.success(
+            request, _("Claim reassigned: it is now in the queue of the officer you chose.")
+        )
     return redirect(claim)
