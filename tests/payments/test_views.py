@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from benefits import payments
 from claims.models import InstalmentStatus, PaymentBatch, PaymentLine
+from jkp_site.core.roles import Role
 from tests.benefits.builders import benefit_claim, instalment, set_status
+from tests.factories import UserFactory
 from tests.payments.conftest import paid_rows, result_file
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +36,11 @@ def test_the_button_gathers_a_batch(
 ):
     client.force_login(head_office)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("payments:batch_run"))
+        asked = client.post(reverse("payments:batch_run"))
+        assert 'id="confirm-form"' in asked.text
+        assert "Rp 14.400.000" in asked.text  # six payable instalments
+        assert not PaymentBatch.objects.exists()
+        response = client.post(reverse("payments:batch_run"), {"confirmed": "1"})
     response = client.get(response.url)
     assert response.status_code == 200
     batch = PaymentBatch.objects.get()
@@ -73,14 +79,43 @@ def test_a_good_bank_file_reconciles_the_batch(client, head_office, payable_clai
     batch = payments.run_payment_batch(acting_user=head_office, on=RUN_ON)
     payments.export_payment_batch(batch_id=batch.pk, acting_user=head_office)
     client.force_login(head_office)
-    response = client.post(
-        reverse("payments:batch_import", args=[batch.pk]),
-        {"file": upload(result_file(paid_rows(batch)))},
-        follow=True,
-    )
+    url = reverse("payments:batch_import", args=[batch.pk])
+    asked = client.post(url, {"file": upload(result_file(paid_rows(batch)))})
+    assert asked.status_code == 200
+    assert 'id="confirm-form"' in asked.text
+    assert not PaymentLine.objects.exclude(status=PaymentLine.Status.PENDING).exists()
+    held = asked.context["hidden"]
+    response = client.post(url, {**dict(held), "confirmed": "1"}, follow=True)
     assert response.status_code == 200
     batch.refresh_from_db()
     assert batch.state == PaymentBatch.State.RECONCILED
+
+
+def test_a_held_bank_file_is_applied_once_and_only_by_its_uploader(
+    client, head_office, payable_claims
+):
+    batch = payments.run_payment_batch(acting_user=head_office, on=RUN_ON)
+    payments.export_payment_batch(batch_id=batch.pk, acting_user=head_office)
+    first = batch.lines.order_by("pk").first()
+    rows = paid_rows(batch, **{first.reference: "Account closed"})
+    client.force_login(head_office)
+    url = reverse("payments:batch_import", args=[batch.pk])
+    asked = client.post(url, {"file": upload(result_file(rows))})
+    assert "5 · Rp 12.000.000" in asked.text
+    assert "1 · Rp 2.400.000" in asked.text
+    held = dict(asked.context["hidden"])
+
+    colleague = UserFactory(username="pusat-lain", branch=None, role=Role.KANTOR_PUSAT)
+    client.force_login(colleague)
+    client.post(url, {**held, "confirmed": "1"})
+    assert not PaymentLine.objects.exclude(status=PaymentLine.Status.PENDING).exists()
+
+    client.force_login(head_office)
+    client.post(url, {**held, "confirmed": "1"})
+    assert PaymentLine.objects.filter(status=PaymentLine.Status.REJECTED).count() == 1
+    again = client.post(url, {**held, "confirmed": "1"})
+    assert again.status_code == 422
+    assert 'id="file-error"' in again.text
 
 
 @pytest.mark.parametrize("claims", [2, 25])
