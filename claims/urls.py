@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/approval/", views.claim_approval, name="approval"),
     path("<int:pk>/documents/", views.document_upload, name="document_upload"),
     path("documents/<int:pk>/", views.document_download, name="document_download"),
+    path("documents/<int:pk>/view/", views.document_view, name="document_view"),
     path("<int:pk>/letters/<slug:kind>/", views.letter_download, name="letter_download"),
     path("documents/<int:pk>/check/", views.document_check, name="document_check"),
     path("<int:pk>/submit/", views.submit, name="submit"),

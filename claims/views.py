@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from claims import (
@@ -107,10 +108,12 @@ def claim_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = []
     for claim in page.rows:
         deadline = clocks.claim_deadline(claim.termination.phk_date, claim.claim_date or today)
+        sla_due = clocks.sla_due(claim.state, clocks.entered_on(claim))
         rows.append(
             {
                 "claim": claim,
-                "sla_due": clocks.sla_due(claim.state, clocks.entered_on(claim)),
+                "sla_due": sla_due,
+                "sla_days": None if sla_due is None else clocks.working_days_left(sla_due, today),
                 "overdue": clocks.is_overdue(claim, today),
                 "deadline": deadline,
                 # A claim not yet filed whose window after the PHK has closed.
@@ -345,22 +348,48 @@ def document_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect(claim)
 
 
-@login_required
-def document_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
-    """An authorised download: never a public URL, always as an attachment. Staff who may
-    read documents only (workers download their own through the portal)."""
+# What an inline document may do in the browser: show its image or its PDF, nothing else, and
+# only framed by this site's own pages (the approval screen's preview).
+INLINE_DOCUMENT_POLICY = (
+    "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+)
+
+
+def _document_response(request: AuthenticatedHttpRequest, pk: int, *, inline: bool) -> FileResponse:
     _require(request, "claims.view_document")
     document = selectors.get_document_for_user(user=request.user, pk=pk)
     try:
         handle = document.file.open("rb")
-    except FileNotFoundError:
+    except (FileNotFoundError, ValueError):
         raise Http404 from None
-    return FileResponse(
+    response = FileResponse(
         handle,
-        as_attachment=True,
+        as_attachment=not inline,
         filename=document.original_name,
         content_type=document.content_type,
     )
+    if inline:
+        response["Content-Security-Policy"] = INLINE_DOCUMENT_POLICY
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def document_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    """An authorised download: never a public URL, always as an attachment. Staff who may
+    read documents only (workers download their own through the portal)."""
+    return _document_response(request, pk, inline=False)
+
+
+@login_required
+@require_GET
+@xframe_options_sameorigin
+def document_view(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    """The same document shown inline (the approval screen frames it): the same scope and
+    permission; a policy that lets it be only an image or a PDF framed by this site. Uploads
+    are checked PDFs without scripts and re-encoded images (``claims.documents``)."""
+    return _document_response(request, pk, inline=True)
 
 
 @login_required

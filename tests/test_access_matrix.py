@@ -481,6 +481,14 @@ EXPECTED: dict[str, Row] = {
             FORBIDDEN,
         ),
     ),
+    # The same document inline, for the approval screen's preview: the download's readers, GET only.
+    "claims:document_view": staff(
+        roles(O, S, H),
+        METHOD,
+        counsellor=(FORBIDDEN, METHOD),
+        worker1=(FORBIDDEN, METHOD),
+        worker2=(FORBIDDEN, METHOD),
+    ),
     "claims:document_check": staff(METHOD, roles(O)),
     # The claim's decision letter (claims.letters): every staff role that reads the claim; a
     # worker, even the claim's own, is 404 here (workers have the portal's link).
@@ -1237,6 +1245,7 @@ def world(django_db_setup, django_db_blocker):
 OBJECT_OF = {
     "claims:create": "participant",
     "claims:document_download": "document",
+    "claims:document_view": "document",
     "claims:document_check": "document",
     "claims:bank_change_decide": "bank_change",
     "claims:identity_flag_clear": "flag",
