@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Sum
 from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from claims.models import CashInstalment, Claim
+from claims.models import CashInstalment, Claim, Document
 from claims.rules import NoRuleVersionError, ScenarioError, evaluate, parse_scenario
 from claims.vocabulary import reason_label
 from jkp_site.core.confirm import Confirmation, Table
@@ -214,6 +215,25 @@ def _stop(claim: Claim, data: dict[str, Any]) -> Confirmation:
             _("The worker is told the reason and gets the stop letter. This cannot be undone."),
         ],
         button=_("Yes, stop the benefit"),
+        danger=True,
+    )
+
+
+def document_removal(document: Document) -> Confirmation:
+    return Confirmation(
+        title=_("Remove this document from claim %(number)s?") % {"number": document.claim.number},
+        facts=[
+            *_claim_facts(document.claim),
+            (_("Document"), str(document.get_doc_type_display())),
+            (_("File"), f"{document.original_name} ({filesizeformat(document.size)})"),
+        ],
+        consequences=[
+            _(
+                "The file is deleted from storage; the case timeline keeps its type, name, size "
+                "and fingerprint. Upload the right document in its place."
+            ),
+        ],
+        button=_("Yes, remove the document"),
         danger=True,
     )
 

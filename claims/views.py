@@ -36,6 +36,7 @@ from claims.forms import (
     BankChangeDecisionForm,
     ClearFlagForm,
     DocumentCheckForm,
+    DocumentReplaceForm,
     DocumentUploadForm,
     DraftForm,
     IntakeForm,
@@ -346,6 +347,56 @@ def document_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Uploaded: %(name)s") % {"name": document.original_name})
     return redirect(claim)
+
+
+@login_required
+@require_POST
+def document_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Take back a wrong upload before it is accepted; asks first (the file is deleted)."""
+    _require(request, ClaimPerm.INTAKE, ClaimPerm.VERIFY)
+    document = selectors.get_document_for_user(user=request.user, pk=pk)
+    claim = document.claim
+    if not is_confirmed(request):
+        page = confirmations.document_removal(document)
+        return confirm_page(request, page, back=claim.get_absolute_url())
+    try:
+        services.remove_document(document_id=document.pk, acting_user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Removed: %(name)s. Upload the right document in its place.")
+            % {"name": document.original_name},
+        )
+    return redirect(claim)
+
+
+@login_required
+@require_POST
+def document_replace(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A new file of the same type in place of one not yet accepted."""
+    _require(request, ClaimPerm.INTAKE, ClaimPerm.VERIFY)
+    document = selectors.get_document_for_user(user=request.user, pk=pk)
+    form = DocumentReplaceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect(document.claim)
+    try:
+        replacement = services.replace_document(
+            document_id=document.pk,
+            uploaded_file=form.cleaned_data["uploaded_file"],
+            acting_user=request.user,
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Replaced: %(old)s by %(new)s. It is checked in the verification.")
+            % {"old": document.original_name, "new": replacement.original_name},
+        )
+    return redirect(document.claim)
 
 
 # What an inline document may do in the browser: show its image or its PDF, nothing else, and

@@ -43,12 +43,18 @@ class Confirmation:
 
 
 def confirm_page(
-    request: HttpRequest, confirmation: Confirmation, *, back: str, repost: bool = True
+    request: HttpRequest,
+    confirmation: Confirmation,
+    *,
+    back: str,
+    repost: bool = True,
+    template: str = "core/confirm.html",
 ) -> HttpResponse:
     """The page asking to confirm ``confirmation``; the button posts to the same address.
 
     ``repost`` sends the submitted fields again (hidden); off for a file upload, whose
-    confirmation carries its own ``hidden`` fields instead.
+    confirmation carries its own ``hidden`` fields instead. ``template`` frames it (the
+    portal has its own).
     """
     hidden = list(confirmation.hidden)
     if repost:
@@ -60,7 +66,7 @@ def confirm_page(
         ]
     return render(
         request,
-        "core/confirm.html",
+        template,
         {
             "confirmation": confirmation,
             "hidden": hidden,
