@@ -88,6 +88,7 @@ def _render_detail(request, pk, *, form=None, problems=None, error="", status=20
         {
             "batch": batch,
             "stalled": payments.batch_is_stalled(batch),
+            "rejected_waiting": payments.rejected_waiting(batch),
             "lines": lines,
             "form": form or BankResultForm(),
             "problems": problems or [],

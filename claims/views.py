@@ -49,7 +49,7 @@ from claims.forms import (
     StopForm,
     WithdrawForm,
 )
-from claims.models import Claim, ClaimState
+from claims.models import Claim, ClaimState, InstalmentStatus
 from jkp_site.core.confirm import confirm_page, is_confirmed
 from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.http import AuthenticatedHttpRequest
@@ -295,6 +295,11 @@ def claim_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "bank_change_form": BankChangeDecisionForm(),
         "clear_flag_form": ClearFlagForm(),
         "letters": letters.letters_offered(claim),
+        "rejected_transfers": [
+            instalment
+            for instalment in claim.instalments.all()
+            if instalment.status == InstalmentStatus.REJECTED
+        ],
     }
     return render(request, "claims/claim_detail.html", context)
 

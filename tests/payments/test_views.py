@@ -206,3 +206,52 @@ def test_the_transfer_file_is_not_cached(client, head_office, payable_claims):
     client.force_login(head_office)
     response = client.post(reverse("payments:batch_export", args=[batch.pk]))
     assert response["Cache-Control"] == "no-store"
+
+
+def test_a_rejected_transfer_offers_its_correction_where_it_is_seen(
+    client, head_office, officer, payable_claims
+):
+    batch = payments.run_payment_batch(acting_user=head_office, on=RUN_ON)
+    payments.export_payment_batch(batch_id=batch.pk, acting_user=head_office)
+    first = batch.lines.order_by("pk").select_related("instalment__claim").first()
+    claim = first.instalment.claim
+    rows = paid_rows(batch, **{first.reference: "Account closed"})
+    payments.reconcile_payment_batch(
+        batch_id=batch.pk, acting_user=head_office, data=result_file(rows)
+    )
+    client.force_login(head_office)
+    listing = client.get(reverse("payments:batch_list")).text
+    detail_url = reverse("payments:batch_detail", args=[batch.pk])
+    assert f'href="{detail_url}#rejected-transfers"' in listing
+    detail = client.get(detail_url).text
+    section = detail.split('id="rejected-transfers"')[1].split("</section>")[0]
+    assert f'data-rejected="{first.reference}"' in section
+    assert claim.get_absolute_url() in section
+    assert "Account closed" in section
+    # Head office reads the case; the branch corrects the account.
+    assert reverse("payments:correct_account", args=[claim.pk]) not in section
+
+    client.force_login(officer)
+    case = client.get(claim.get_absolute_url()).text
+    assert 'id="rejected-transfers"' in case
+    assert f'href="{reverse("payments:correct_account", args=[claim.pk])}"' in case
+
+
+def test_the_case_says_when_the_corrected_account_waits_for_its_second_person(
+    client, officer, branch
+):
+    claim = benefit_claim(branch=branch, decision_date=dt.date(2025, 3, 10))
+    set_status(claim, [1], InstalmentStatus.REJECTED)
+    client.force_login(officer)
+    client.post(
+        reverse("payments:correct_account", args=[claim.pk]),
+        {
+            "bank_name": "Mandiri",
+            "bank_account": "1230004567",
+            "account_holder": claim.participant.name,
+        },
+    )
+    case = client.get(claim.get_absolute_url()).text
+    section = case.split('id="rejected-transfers"')[1].split("</section>")[0]
+    assert 'id="correct-account"' not in section
+    assert 'data-month="1"' in section
