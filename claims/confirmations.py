@@ -15,7 +15,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from claims.models import CashInstalment, Claim, Document
+from claims.models import BankAccountChange, CashInstalment, Claim, Document, IdentityFlag
 from claims.rules import NoRuleVersionError, ScenarioError, evaluate, parse_scenario
 from claims.vocabulary import reason_label
 from jkp_site.core.confirm import Confirmation, Table
@@ -234,6 +234,83 @@ def document_removal(document: Document) -> Confirmation:
             ),
         ],
         button=_("Yes, remove the document"),
+        danger=True,
+    )
+
+
+def _rejected_months(claim: Claim) -> str:
+    waiting = claim.instalments.filter(status=CashInstalment.Status.REJECTED).aggregate(
+        n=Count("pk"), total=Sum("amount")
+    )
+    return _("%(n)s, %(total)s") % {
+        "n": waiting["n"],
+        "total": format_rupiah(waiting["total"] or 0),
+    }
+
+
+def bank_change_decision(change: BankAccountChange, data: dict[str, Any]) -> Confirmation:
+    claim = change.claim
+    facts = [
+        *_claim_facts(claim),
+        (
+            _("New account"),
+            f"{change.bank_name} {change.bank_account_masked} · {change.account_holder}",
+        ),
+        (_("Account now"), f"{claim.bank_name} {claim.bank_account_masked}"),
+        (_("Months rejected by the bank"), _rejected_months(claim)),
+    ]
+    if data["confirm"]:
+        return Confirmation(
+            title=_("Confirm the new account for claim %(number)s?") % {"number": claim.number},
+            facts=facts,
+            consequences=[
+                _(
+                    "Every payment from now on goes to the new account; the months the bank "
+                    "rejected are paid again in the next payment batch."
+                ),
+            ],
+            button=_("Yes, confirm the new account"),
+        )
+    return Confirmation(
+        title=_("Refuse the new account for claim %(number)s?") % {"number": claim.number},
+        facts=facts,
+        consequences=[
+            _(
+                "The account stays as it was; the months the bank rejected keep waiting for a "
+                "corrected account."
+            ),
+        ],
+        button=_("Yes, refuse the change"),
+        danger=True,
+    )
+
+
+def flag_clearing(flag: IdentityFlag, data: dict[str, Any]) -> Confirmation:
+    claim = flag.claim
+    held = claim.instalments.exclude(
+        status__in=[CashInstalment.Status.PAID, CashInstalment.Status.CANCELLED]
+    ).aggregate(n=Count("pk"), total=Sum("amount"))
+    other = flag.other_participant
+    return Confirmation(
+        title=_("Clear the duplicate-identity flag on claim %(number)s?")
+        % {"number": claim.number},
+        facts=[
+            *_claim_facts(claim),
+            (str(flag.get_kind_display()), f"{other.name} · NIK {other.nik_masked}"),
+            (_("Why it can be cleared"), data["reason"]),
+            (
+                _("Payments no longer held"),
+                _("%(n)s, %(total)s")
+                % {"n": held["n"], "total": format_rupiah(held["total"] or 0)},
+            ),
+        ],
+        consequences=[
+            _(
+                "The claim's payments are no longer held: each goes in the payment batch once "
+                "it is due, to the claim's account. This cannot be undone."
+            ),
+        ],
+        button=_("Yes, clear the flag"),
         danger=True,
     )
 

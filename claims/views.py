@@ -49,8 +49,8 @@ from claims.forms import (
     StopForm,
     WithdrawForm,
 )
-from claims.models import Claim, ClaimState, InstalmentStatus
-from jkp_site.core.confirm import confirm_page, is_confirmed
+from claims.models import BankAccountChange, Claim, ClaimState, InstalmentStatus
+from jkp_site.core.confirm import Confirmation, confirm_page, is_confirmed
 from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.http import AuthenticatedHttpRequest
 from jkp_site.core.permissions import ClaimPerm
@@ -659,11 +659,15 @@ def _act_on_claim_of(
     form: Any,
     act: Callable[[dict[str, Any]], Any],
     done: Callable[[dict[str, Any]], str],
+    ask: Callable[[dict[str, Any]], Confirmation] | None = None,
 ) -> HttpResponse:
-    """Validate ``form``, ``act`` on its data, say how it went, back to the case."""
+    """Validate ``form``; unless confirmed, show what ``ask`` says will happen; then ``act`` on
+    its data, say how it went, back to the case."""
     if not form.is_valid():
         messages.error(request, _form_errors(form))
         return redirect(claim)
+    if ask is not None and not is_confirmed(request):
+        return confirm_page(request, ask(form.cleaned_data), back=claim.get_absolute_url())
     try:
         act(form.cleaned_data)
     except ApplicationError as exc:
@@ -676,9 +680,11 @@ def _act_on_claim_of(
 @login_required
 @require_POST
 def bank_change_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The second person confirms or refuses a change of the claim's bank account."""
+    """The second person confirms or refuses a change of the claim's bank account, after
+    seeing what it does (a change already decided goes straight to the service's refusal)."""
     _require(request, ClaimPerm.CHANGE_PAYMENT_DETAILS)
     change = selectors.get_bank_change_for_user(user=request.user, pk=pk)
+    pending = change.state == BankAccountChange.State.PENDING
     return _act_on_claim_of(
         request,
         change.claim,
@@ -691,6 +697,7 @@ def bank_change_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             if data["confirm"]
             else _("Change refused: the account stays as it was.")
         ),
+        ask=(lambda data: confirmations.bank_change_decision(change, data)) if pending else None,
     )
 
 
@@ -708,6 +715,11 @@ def identity_flag_clear(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             flag_id=flag.pk, acting_user=request.user, **data
         ),
         lambda _data: _("Flag cleared: the held payments go in the next batch."),
+        ask=(
+            (lambda data: confirmations.flag_clearing(flag, data))
+            if flag.cleared_at is None
+            else None
+        ),
     )
 
 

@@ -151,11 +151,17 @@ def test_the_officer_asks_and_a_second_person_confirms_the_corrected_account(
     # The officer who asked is not offered the confirmation; the supervisor is.
     assert "bank_change_decide" not in client.get(claim.get_absolute_url()).text
     decide = reverse("claims:bank_change_decide", args=[change.pk])
-    client.post(decide, {"confirm": "1"})
+    client.post(decide, {"confirm": "1", "confirmed": "1"})
     assert instalment(claim, 1).status == InstalmentStatus.REJECTED
     client.force_login(supervisor)
     assert f'id="bank-change-{change.pk}"' in client.get(claim.get_absolute_url()).text
-    assert client.post(decide, {"confirm": "1"}).status_code == 302
+    # The second person first sees what confirming does: the new account, the months paid again.
+    asked = client.post(decide, {"confirm": "1"})
+    assert 'id="confirm-form"' in asked.text
+    assert "4567" in asked.text
+    assert "1230004567" not in asked.text
+    assert instalment(claim, 1).status == InstalmentStatus.REJECTED
+    assert client.post(decide, {"confirm": "1", "confirmed": "1"}).status_code == 302
     assert instalment(claim, 1).status == InstalmentStatus.PAYABLE
 
 
