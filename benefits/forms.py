@@ -7,6 +7,7 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jkp_site.core.models import Kanwil
 from training.models import (
     JobSeekingActivity,
     TrainingProgram,
@@ -60,10 +61,23 @@ class ReemploymentForm(forms.Form):
     )
 
 
+class ProgramChoiceField(forms.ModelChoiceField):
+    """A programme named with where it is held, so the counsellor sees the place."""
+
+    def label_from_instance(self, obj: TrainingProgram) -> str:
+        return program_label(obj)
+
+
+def program_label(program: TrainingProgram) -> str:
+    """ "Title · provider · city, region": where the programme is held, said plainly."""
+    provider = program.provider
+    region = provider.region.name if provider.region else ""
+    place = ", ".join(part for part in (provider.city, region) if part)
+    return " · ".join((program.title, provider.name, place or str(_("place not recorded"))))
+
+
 class ReferralForm(forms.Form):
-    program: forms.ModelChoiceField[TrainingProgram] = forms.ModelChoiceField(
-        label=_("Programme"), queryset=None
-    )
+    program: ProgramChoiceField = ProgramChoiceField(label=_("Programme"), queryset=None)
 
     def __init__(self, *args, programs=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,14 +105,27 @@ class CompletionForm(forms.Form):
 
 
 class EndReferralForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label=_("Outcome"),
-        choices=[
-            (TrainingReferral.State.DECLINED, TrainingReferral.State.DECLINED.label),
-            (TrainingReferral.State.DROPPED, TrainingReferral.State.DROPPED.label),
-        ],
-    )
+    """How a referral ended: a required choice, none preselected, offering only the endings
+    open from the referral's ``state`` (declined before enrolment, dropped out after)."""
+
+    ENDINGS = {
+        TrainingReferral.State.DECLINED: (
+            TrainingReferral.State.REFERRED,
+            TrainingReferral.State.ACCEPTED,
+        ),
+        TrainingReferral.State.DROPPED: (TrainingReferral.State.ENROLLED,),
+    }
+
+    outcome = forms.ChoiceField(label=_("How the referral ended"), widget=forms.RadioSelect)
     note = forms.CharField(label=_("Note"), required=False)
+
+    def __init__(self, *args, state: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["outcome"]).choices = [
+            (ending.value, ending.label)
+            for ending, states in self.ENDINGS.items()
+            if state is None or state in states
+        ]
 
 
 class ProviderForm(forms.Form):
@@ -106,6 +133,12 @@ class ProviderForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=TrainingProvider.Kind.choices)
     ownership = forms.ChoiceField(label=_("Ownership"), choices=TrainingProvider.Ownership.choices)
     city = forms.CharField(label=_("City"), max_length=80, required=False)
+    region = forms.ModelChoiceField(
+        label=_("Region"),
+        queryset=Kanwil.objects.all(),
+        required=False,
+        help_text=_("Its programmes are offered first to the workers of this region."),
+    )
 
 
 class ProgramForm(forms.Form):

@@ -11,16 +11,19 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from benefits import payments
+from benefits import payments, result_upload
 from claims import payment_details
 from claims.models import PaymentBatch
 from claims.selectors import get_claim_for_user
+from jkp_site.core.confirm import Confirmation, confirm_page, is_confirmed
 from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.http import AuthenticatedHttpRequest
+from jkp_site.core.money import format_rupiah
 from jkp_site.core.permissions import ClaimPerm
 
 RUN = ClaimPerm.RUN_PAYMENT_BATCH
@@ -59,7 +62,9 @@ def batch_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @permission_required(RUN, raise_exception=True)
 def batch_run(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The head-office button: the same task the monthly schedule runs."""
+    """The head-office button: the same task the monthly schedule runs, once confirmed."""
+    if not is_confirmed(request):
+        return confirm_page(request, _gather_confirmation(), back=reverse("payments:batch_list"))
     payments.request_payment_batch(acting_user=request.user)
     messages.success(
         request, _("The payment batch is being gathered; refresh in a moment to see it.")
@@ -83,6 +88,7 @@ def _render_detail(request, pk, *, form=None, problems=None, error="", status=20
         {
             "batch": batch,
             "stalled": payments.batch_is_stalled(batch),
+            "rejected_waiting": payments.rejected_waiting(batch),
             "lines": lines,
             "form": form or BankResultForm(),
             "problems": problems or [],
@@ -115,13 +121,18 @@ def batch_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required(RUN, raise_exception=True)
 def batch_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Checked and restated first (``benefits.result_upload`` holds the file); applied when
+    the restated page is confirmed."""
     batch = get_object_or_404(PaymentBatch, pk=pk)
-    form = BankResultForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _render_detail(request, pk, form=form, status=422)
+    if not is_confirmed(request):
+        return _ask_to_apply(request, batch)
+    form = BankResultForm()
     try:
+        data = result_upload.take_held_result(
+            batch=batch, user=request.user, token=request.POST.get("held", "")
+        )
         result = payments.reconcile_payment_batch(
-            batch_id=batch.pk, acting_user=request.user, data=form.cleaned_data["file"].read()
+            batch_id=batch.pk, acting_user=request.user, data=data
         )
     except payments.PaymentFileError as exc:
         return _render_detail(
@@ -131,10 +142,76 @@ def batch_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return _render_detail(request, pk, form=form, error=exc.message, status=422)
     messages.success(
         request,
-        _("Bank result applied: %(paid)s paid, %(rejected)s rejected, %(same)s unchanged.")
+        _(
+            "Bank result applied: %(paid)s paid, %(rejected)s rejected, %(same)s unchanged. "
+            "The workers are told; each rejected transfer waits for a corrected account, "
+            "asked for from its case."
+        )
         % {"paid": result.paid, "rejected": result.rejected, "same": result.unchanged},
     )
     return redirect("payments:batch_detail", pk=pk)
+
+
+def _gather_confirmation() -> Confirmation:
+    waiting = payments.waiting_summary()
+    return Confirmation(
+        title=_("Gather the payable instalments into a payment batch?"),
+        facts=[
+            (_("Payable now"), str(waiting["payable_count"])),
+            (_("Total"), format_rupiah(waiting["payable_total"])),
+        ],
+        consequences=[
+            _(
+                "Every payable instalment, and any falling due today, goes into one new "
+                "batch; an instalment in a batch is paid only through it."
+            ),
+            _("Next: export the bank transfer file from the batch page and send it to the bank."),
+        ],
+        button=_("Yes, gather the batch"),
+    )
+
+
+def _ask_to_apply(request: AuthenticatedHttpRequest, batch: PaymentBatch) -> HttpResponse:
+    form = BankResultForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_detail(request, batch.pk, form=form, status=422)
+    if batch.state not in (PaymentBatch.State.EXPORTED, PaymentBatch.State.RECONCILED):
+        return _render_detail(
+            request, batch.pk, error=_("Only an exported batch can be reconciled."), status=422
+        )
+    try:
+        held = result_upload.hold_result(
+            batch=batch, user=request.user, data=form.cleaned_data["file"].read()
+        )
+    except payments.PaymentFileError as exc:
+        return _render_detail(
+            request, batch.pk, form=form, problems=exc.problems, error=exc.message, status=422
+        )
+    confirmation = Confirmation(
+        title=_("Apply the bank result to batch %(reference)s?") % {"reference": batch.reference},
+        facts=[
+            (_("Batch"), batch.reference),
+            (_("File"), form.cleaned_data["file"].name),
+            (_("Rows"), str(held.rows)),
+            (_("Paid"), f"{held.paid} · {format_rupiah(held.paid_total)}"),
+            (_("Rejected"), f"{held.rejected} · {format_rupiah(held.rejected_total)}"),
+        ],
+        consequences=[
+            _(
+                "Each paid transfer is marked paid and its worker told; each rejected one is "
+                "marked rejected with the bank's reason and waits for a corrected account."
+            ),
+            _("This cannot be undone: a transfer reconciled once keeps its result."),
+        ],
+        button=_("Yes, apply the bank result"),
+        hidden=[("held", held.token)],
+    )
+    return confirm_page(
+        request,
+        confirmation,
+        back=reverse("payments:batch_detail", args=[batch.pk]),
+        repost=False,
+    )
 
 
 @login_required

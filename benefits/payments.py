@@ -119,6 +119,18 @@ def batch_lines(batch: PaymentBatch) -> QuerySet[PaymentLine]:
     return batch.lines.select_related("instalment__claim").order_by("pk")
 
 
+def rejected_waiting(batch: PaymentBatch) -> QuerySet[PaymentLine]:
+    """The batch's transfers the bank rejected whose month still waits for a corrected account
+    (paid again in a later batch once a second person confirms the new one)."""
+    return (
+        batch.lines.filter(
+            status=PaymentLine.Status.REJECTED, instalment__status=InstalmentStatus.REJECTED
+        )
+        .select_related("instalment__claim__branch")
+        .order_by("pk")
+    )
+
+
 # --- Gathering --------------------------------------------------------------------------------
 
 

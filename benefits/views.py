@@ -76,6 +76,12 @@ def benefit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         (r for r in referrals if r.state in training_services.LIVE_REFERRAL),
         None,
     )
+    everywhere = request.GET.get("programmes") == "all"
+    programs = selectors.programs_near(claim, everywhere=everywhere)
+    if not everywhere and not programs.exists():
+        # Nothing near the worker: every programme, the nearest first, rather than none.
+        everywhere = True
+        programs = selectors.programs_near(claim, everywhere=True)
     return render(
         request,
         "training/benefit_detail.html",
@@ -90,11 +96,12 @@ def benefit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "counselling_form": forms.CounsellingForm(),
             "outcome_form": forms.CounsellingOutcomeForm(),
             "reemployment_form": forms.ReemploymentForm(),
-            "referral_form": forms.ReferralForm(programs=selectors.list_programs()),
+            "referral_form": forms.ReferralForm(programs=programs),
+            "programmes_everywhere": everywhere,
             "enrol_form": forms.EnrolForm(),
             "attendance_form": forms.AttendanceForm(),
             "completion_form": forms.CompletionForm(),
-            "end_form": forms.EndReferralForm(),
+            "end_form": forms.EndReferralForm(state=live.state if live else None),
             "can_refer": request.user.has_perm(TrainingPerm.REFER),
         },
     )

@@ -63,6 +63,13 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     return count
 
 
+def working_days_left(due: dt.date, today: dt.date) -> int:
+    """Working days from ``today`` to ``due``: 0 on the day itself, negative once past it."""
+    if due >= today:
+        return working_days_between(today, due)
+    return -working_days_between(due, today)
+
+
 def sla_due(state: str, entered_on: dt.date) -> dt.date | None:
     days = STATE_SLA_WORKING_DAYS.get(state)
     return None if days is None else add_working_days(entered_on, days)

@@ -113,6 +113,14 @@ class DocumentUploadForm(forms.Form):
         }
 
 
+class DocumentReplaceForm(forms.Form):
+    uploaded_file = forms.FileField(
+        label=_("New file"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+        allow_empty_file=True,  # the service refuses it with a clear message
+    )
+
+
 class DocumentCheckForm(forms.Form):
     accepted = forms.TypedChoiceField(
         label=_("Outcome"),

@@ -283,6 +283,11 @@ class Claim(BaseModel):
     def may_still_appeal(self) -> bool:
         return self.appeal_count < MAX_APPEALS
 
+    @property
+    def documents_open(self) -> bool:
+        """Documents may still be added, replaced or removed (not yet accepted ones)."""
+        return self.state in ClaimState.DOCUMENTS_OPEN
+
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 

@@ -91,6 +91,12 @@ def message_for(event: CaseEvent) -> WorkerMessage | None:
     if action == "document_added":
         who = _("You uploaded") if by_worker else _("The branch added")
         return WorkerMessage(f"{who}: {_doc_type_label(event)}.")
+    if action == "document_removed":
+        who = _("You removed") if by_worker else _("The branch removed")
+        return WorkerMessage(f"{who}: {_doc_type_label(event)}.")
+    if action == "document_replaced":
+        who = _("You replaced") if by_worker else _("The branch replaced")
+        return WorkerMessage(f"{who}: {_doc_type_label(event)}.")
     if action == "document_checked":
         if _requested_again(event):
             return WorkerMessage(

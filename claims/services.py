@@ -316,6 +316,80 @@ def add_document(
     return document
 
 
+def _removable_document(document_id: int, acting_user: User) -> tuple[Claim, Document]:
+    claim_id = Document.objects.filter(pk=document_id).values_list("claim_id", flat=True).first()
+    if claim_id is None:
+        raise ApplicationError(gettext("This document does not exist."), code="not_found")
+    claim = _lock(claim_id)
+    document = Document.objects.get(pk=document_id)
+    if not (acting_user.is_active and workflow.is_owner(acting_user, claim)):
+        _require_staff(acting_user, claim, ClaimPerm.INTAKE, ClaimPerm.VERIFY)
+    elif document.uploaded_by_id != acting_user.pk:
+        raise PermissionDeniedError(
+            gettext("You may remove only a document you uploaded yourself."), code="not_uploader"
+        )
+    if claim.state not in S.DOCUMENTS_OPEN:
+        raise InvalidTransition(
+            gettext("Documents can no longer be changed on this claim."), code="wrong_state"
+        )
+    if document.status == Document.Status.ACCEPTED:
+        raise ApplicationError(
+            gettext("This document was accepted in the verification: it stays with the claim."),
+            code="verified",
+        )
+    return claim, document
+
+
+def _forget_document(claim: Claim, document: Document, acting_user: User, action: str) -> None:
+    """The row goes and the case timeline keeps what it was (type, name, size, SHA-256); the
+    file leaves storage once the removal is committed, so a rollback loses nothing."""
+    workflow.record_event(
+        claim,
+        actor=acting_user,
+        action=action,
+        data={
+            "document_id": document.pk,
+            "doc_type": document.doc_type,
+            "original_name": document.original_name,
+            "size": document.size,
+            "sha256": document.sha256,
+        },
+    )
+    storage, name = document.file.storage, document.file.name
+    document.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def remove_document(*, document_id: int, acting_user: User) -> None:
+    """Take back a document uploaded by mistake, before the verification accepts it.
+
+    Branch staff who may take in or verify claims, or the worker for a document they uploaded
+    themselves; while documents are open (draft, submitted, verifying) and the document is not
+    accepted. Writes a ``document_removed`` CaseEvent; the stored file is deleted.
+    """
+    claim, document = _removable_document(document_id, acting_user)
+    _forget_document(claim, document, acting_user, "document_removed")
+
+
+@transaction.atomic
+def replace_document(
+    *, document_id: int, uploaded_file: UploadedFile, acting_user: User
+) -> Document:
+    """A new file of the same type in place of one not yet accepted: the new one is checked and
+    stored as ``add_document`` does, then the old one removed as ``remove_document`` does."""
+    claim, document = _removable_document(document_id, acting_user)
+    replacement = add_document(
+        claim_id=claim.pk,
+        doc_type=document.doc_type,
+        uploaded_file=uploaded_file,
+        acting_user=acting_user,
+    )
+    _forget_document(claim, document, acting_user, "document_replaced")
+    return replacement
+
+
 def _submission_problems(claim: Claim) -> list[str]:
     problems = []
     if claim.kapk_signed_at is None:

@@ -18,14 +18,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
-from claims import clocks, keyset, letters, payment_details, selectors, services, workflow
+from claims import (
+    clocks,
+    confirmations,
+    keyset,
+    letters,
+    payment_details,
+    selectors,
+    services,
+    workflow,
+)
 from claims.forms import (
     AppealForm,
     BankChangeDecisionForm,
     ClearFlagForm,
     DocumentCheckForm,
+    DocumentReplaceForm,
     DocumentUploadForm,
     DraftForm,
     IntakeForm,
@@ -38,7 +49,8 @@ from claims.forms import (
     StopForm,
     WithdrawForm,
 )
-from claims.models import Claim, ClaimState
+from claims.models import BankAccountChange, Claim, ClaimState, InstalmentStatus
+from jkp_site.core.confirm import Confirmation, confirm_page, is_confirmed
 from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.http import AuthenticatedHttpRequest
 from jkp_site.core.permissions import ClaimPerm
@@ -97,10 +109,12 @@ def claim_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = []
     for claim in page.rows:
         deadline = clocks.claim_deadline(claim.termination.phk_date, claim.claim_date or today)
+        sla_due = clocks.sla_due(claim.state, clocks.entered_on(claim))
         rows.append(
             {
                 "claim": claim,
-                "sla_due": clocks.sla_due(claim.state, clocks.entered_on(claim)),
+                "sla_due": sla_due,
+                "sla_days": None if sla_due is None else clocks.working_days_left(sla_due, today),
                 "overdue": clocks.is_overdue(claim, today),
                 "deadline": deadline,
                 # A claim not yet filed whose window after the PHK has closed.
@@ -281,6 +295,11 @@ def claim_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "bank_change_form": BankChangeDecisionForm(),
         "clear_flag_form": ClearFlagForm(),
         "letters": letters.letters_offered(claim),
+        "rejected_transfers": [
+            instalment
+            for instalment in claim.instalments.all()
+            if instalment.status == InstalmentStatus.REJECTED
+        ],
     }
     return render(request, "claims/claim_detail.html", context)
 
@@ -336,21 +355,97 @@ def document_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def document_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
-    """An authorised download: never a public URL, always as an attachment. Staff who may
-    read documents only (workers download their own through the portal)."""
+@require_POST
+def document_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Take back a wrong upload before it is accepted; asks first (the file is deleted)."""
+    _require(request, ClaimPerm.INTAKE, ClaimPerm.VERIFY)
+    document = selectors.get_document_for_user(user=request.user, pk=pk)
+    claim = document.claim
+    if not is_confirmed(request):
+        page = confirmations.document_removal(document)
+        return confirm_page(request, page, back=claim.get_absolute_url())
+    try:
+        services.remove_document(document_id=document.pk, acting_user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Removed: %(name)s. Upload the right document in its place.")
+            % {"name": document.original_name},
+        )
+    return redirect(claim)
+
+
+@login_required
+@require_POST
+def document_replace(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A new file of the same type in place of one not yet accepted."""
+    _require(request, ClaimPerm.INTAKE, ClaimPerm.VERIFY)
+    document = selectors.get_document_for_user(user=request.user, pk=pk)
+    form = DocumentReplaceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect(document.claim)
+    try:
+        replacement = services.replace_document(
+            document_id=document.pk,
+            uploaded_file=form.cleaned_data["uploaded_file"],
+            acting_user=request.user,
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Replaced: %(old)s by %(new)s. It is checked in the verification.")
+            % {"old": document.original_name, "new": replacement.original_name},
+        )
+    return redirect(document.claim)
+
+
+# What an inline document may do in the browser: show its image or its PDF, nothing else, and
+# only framed by this site's own pages (the approval screen's preview).
+INLINE_DOCUMENT_POLICY = (
+    "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+)
+
+
+def _document_response(request: AuthenticatedHttpRequest, pk: int, *, inline: bool) -> FileResponse:
     _require(request, "claims.view_document")
     document = selectors.get_document_for_user(user=request.user, pk=pk)
     try:
         handle = document.file.open("rb")
-    except FileNotFoundError:
+    except (FileNotFoundError, ValueError):
         raise Http404 from None
-    return FileResponse(
+    response = FileResponse(
         handle,
-        as_attachment=True,
+        as_attachment=not inline,
         filename=document.original_name,
         content_type=document.content_type,
     )
+    if inline:
+        response["Content-Security-Policy"] = INLINE_DOCUMENT_POLICY
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def document_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    """An authorised download: never a public URL, always as an attachment. Staff who may
+    read documents only (workers download their own through the portal)."""
+    return _document_response(request, pk, inline=False)
+
+
+@login_required
+@require_GET
+@xframe_options_sameorigin
+def document_view(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    """The same document shown inline (the approval screen frames it): the same scope and
+    permission; a policy that lets it be only an image or a PDF framed by this site. Uploads
+    are checked PDFs without scripts and re-encoded images (``claims.documents``)."""
+    return _document_response(request, pk, inline=True)
 
 
 @login_required
@@ -388,6 +483,42 @@ def document_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # --- actions (POST only) ---------------------------------------------------------------------
 
 
+# The state each confirmed action moves a claim to: what a stale page is checked against.
+_TARGETS = {
+    "submit": S.SUBMITTED,
+    "withdraw": S.WITHDRAWN,
+    "recommend": S.AWAITING_APPROVAL,
+    "approve": S.APPROVED,
+    "reject": S.REJECTED,
+    "appeal": S.APPEALED,
+    "stop": S.STOPPED,
+}
+# The key of ``workflow.available_actions`` that offers each confirmed action.
+_OFFERED_AS = {"approve": "decide", "reject": "decide"}
+
+
+def _confirmation(
+    request: AuthenticatedHttpRequest, claim: Claim, action: str, data: dict[str, Any]
+) -> HttpResponse:
+    """The confirm page, or back to the case when the action is no longer open (someone acted
+    first, or it was never this user's): the page says why, nothing is done."""
+    if not workflow.available_actions(claim, request.user)[_OFFERED_AS.get(action, action)]:
+        try:
+            workflow.check_transition(
+                claim,
+                to=_TARGETS[action],
+                actor=request.user,
+                reason_code=data.get("reason_code", ""),
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.error(request, _("This action is not open to you on this claim now."))
+        return redirect(claim)
+    page = confirmations.confirmation_for(action, claim, data)
+    return confirm_page(request, page, back=claim.get_absolute_url())
+
+
 def _action(
     service: Callable[..., Any],
     *,
@@ -395,8 +526,12 @@ def _action(
     form_class: type | None = None,
     prefix: str | None = None,
     done: Any,
+    confirm: str | None = None,
 ) -> Callable[[AuthenticatedHttpRequest, int], HttpResponse]:
-    """A POST endpoint: load the visible claim, check the permission, clean, call one service."""
+    """A POST endpoint: load the visible claim, check the permission, clean, call one service.
+
+    With ``confirm`` (a ``claims.confirmations`` action), an irreversible one: the POST without
+    ``confirmed=1`` only shows what will happen; the one with it acts."""
 
     @login_required
     @require_POST
@@ -410,6 +545,8 @@ def _action(
                 messages.error(request, _form_errors(form))
                 return redirect(claim)
             data = form.cleaned_data
+        if confirm is not None and not is_confirmed(request):
+            return _confirmation(request, claim, confirm, data)
         try:
             service(claim_id=claim.pk, acting_user=request.user, **data)
         except ApplicationError as exc:
@@ -422,66 +559,97 @@ def _action(
 
 
 submit = _action(
-    services.submit_claim, perms=(ClaimPerm.INTAKE,), done=gettext_lazy("Claim submitted.")
+    services.submit_claim,
+    perms=(ClaimPerm.INTAKE,),
+    done=gettext_lazy(
+        "Claim submitted. Next: an officer of the branch verifies the documents; the worker "
+        "was told and can download the receipt."
+    ),
+    confirm="submit",
 )
 withdraw = _action(
     services.withdraw_claim,
     perms=(ClaimPerm.INTAKE,),
     form_class=WithdrawForm,
-    done=gettext_lazy("Claim withdrawn."),
+    done=gettext_lazy("Claim withdrawn: the case is closed and nothing more is done on it."),
+    confirm="withdraw",
 )
 start_verification = _action(
     services.start_verification,
     perms=(ClaimPerm.VERIFY,),
-    done=gettext_lazy("Verification started."),
+    done=gettext_lazy(
+        "Verification started. Next: accept each document or ask for it again, then run the "
+        "eligibility check."
+    ),
 )
 run_eligibility = _action(
-    services.run_eligibility, perms=(ClaimPerm.VERIFY,), done=gettext_lazy("Eligibility checked.")
+    services.run_eligibility,
+    perms=(ClaimPerm.VERIFY,),
+    done=gettext_lazy("Eligibility checked. Next: read the result and send your recommendation."),
 )
 recommend = _action(
     services.recommend_claim,
     perms=(ClaimPerm.RECOMMEND,),
     form_class=RecommendForm,
-    done=gettext_lazy("Recommendation sent for approval."),
+    done=gettext_lazy(
+        "Recommendation sent. Next: a supervisor of the branch who did not verify the claim "
+        "decides it on the approval screen."
+    ),
+    confirm="recommend",
 )
 approve = _action(
     services.approve_claim,
     perms=(ClaimPerm.DECIDE,),
     form_class=NoteForm,
     prefix="approve",
-    done=gettext_lazy("Claim approved."),
+    done=gettext_lazy(
+        "Claim approved. Next: each instalment is paid in the monthly payment batch once it is "
+        "due; the decision letter is on the case for the worker."
+    ),
+    confirm="approve",
 )
 reject = _action(
     services.reject_claim,
     perms=(ClaimPerm.DECIDE,),
     form_class=RejectForm,
     prefix="reject",
-    done=gettext_lazy("Claim rejected."),
+    done=gettext_lazy(
+        "Claim rejected. The worker is told and may object once; the rejection letter is on "
+        "the case."
+    ),
+    confirm="reject",
 )
 return_claim = _action(
     services.return_claim,
     perms=(ClaimPerm.VERIFY, ClaimPerm.DECIDE),
     form_class=ReturnForm,
     prefix="return",
-    done=gettext_lazy("Claim returned."),
+    done=gettext_lazy("Claim returned. Next: it is corrected and sent on again."),
 )
 appeal = _action(
     services.appeal_claim,
     perms=(ClaimPerm.INTAKE,),
     form_class=AppealForm,
-    done=gettext_lazy("Appeal recorded."),
+    done=gettext_lazy("Appeal recorded. Next: a supervisor reopens the claim for a new decision."),
+    confirm="appeal",
 )
 reopen = _action(
     services.reopen_claim,
     perms=(ClaimPerm.DECIDE,),
     form_class=NoteForm,
-    done=gettext_lazy("Claim reopened for a new decision."),
+    done=gettext_lazy(
+        "Claim reopened. Next: a supervisor decides it again on the approval screen."
+    ),
 )
 stop = _action(
     services.stop_benefit,
     perms=(ClaimPerm.STOP_BENEFIT,),
     form_class=StopForm,
-    done=gettext_lazy("Benefit stopped."),
+    done=gettext_lazy(
+        "Benefit stopped: the unpaid instalments are cancelled and the stop letter is on the "
+        "case for the worker."
+    ),
+    confirm="stop",
 )
 
 
@@ -491,11 +659,15 @@ def _act_on_claim_of(
     form: Any,
     act: Callable[[dict[str, Any]], Any],
     done: Callable[[dict[str, Any]], str],
+    ask: Callable[[dict[str, Any]], Confirmation] | None = None,
 ) -> HttpResponse:
-    """Validate ``form``, ``act`` on its data, say how it went, back to the case."""
+    """Validate ``form``; unless confirmed, show what ``ask`` says will happen; then ``act`` on
+    its data, say how it went, back to the case."""
     if not form.is_valid():
         messages.error(request, _form_errors(form))
         return redirect(claim)
+    if ask is not None and not is_confirmed(request):
+        return confirm_page(request, ask(form.cleaned_data), back=claim.get_absolute_url())
     try:
         act(form.cleaned_data)
     except ApplicationError as exc:
@@ -508,9 +680,11 @@ def _act_on_claim_of(
 @login_required
 @require_POST
 def bank_change_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The second person confirms or refuses a change of the claim's bank account."""
+    """The second person confirms or refuses a change of the claim's bank account, after
+    seeing what it does (a change already decided goes straight to the service's refusal)."""
     _require(request, ClaimPerm.CHANGE_PAYMENT_DETAILS)
     change = selectors.get_bank_change_for_user(user=request.user, pk=pk)
+    pending = change.state == BankAccountChange.State.PENDING
     return _act_on_claim_of(
         request,
         change.claim,
@@ -523,6 +697,7 @@ def bank_change_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             if data["confirm"]
             else _("Change refused: the account stays as it was.")
         ),
+        ask=(lambda data: confirmations.bank_change_decision(change, data)) if pending else None,
     )
 
 
@@ -540,6 +715,11 @@ def identity_flag_clear(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             flag_id=flag.pk, acting_user=request.user, **data
         ),
         lambda _data: _("Flag cleared: the held payments go in the next batch."),
+        ask=(
+            (lambda data: confirmations.flag_clearing(flag, data))
+            if flag.cleared_at is None
+            else None
+        ),
     )
 
 
@@ -559,5 +739,7 @@ def reassign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Claim reassigned."))
+        messages.success(
+            request, _("Claim reassigned: it is now in the queue of the officer you chose.")
+        )
     return redirect(claim)

@@ -50,6 +50,8 @@ ACTION_LABELS = {
     "update_draft": _("Draft updated"),
     "document_added": _("Document uploaded"),
     "document_checked": _("Document checked"),
+    "document_removed": _("Document removed before verification"),
+    "document_replaced": _("Document replaced before verification"),
     "submit": _("Submitted"),
     "withdraw": _("Withdrawn"),
     "start_verification": _("Verification started"),

@@ -353,26 +353,33 @@ def _demo_claims(phk: dt.date) -> None:
 
 
 # Providers named after real kinds of institute: a government BLK, a private LPK and a
-# company academy; costs within the Rp2,400,000 cap of PMK 26/2025.
+# company academy; costs within the Rp2,400,000 cap of PMK 26/2025. Each is placed (city and
+# the Kanwil whose area it is in) so a counsellor is offered what is near the worker first.
 TRAINING_CATALOGUE = [
-    ("BLK Serang", "BLK", "government", "Serang", [
+    ("BLK Serang", "BLK", "government", "Serang", "BTN", [
         ("Las listrik SMAW", "Welder SMAW level 1", 160, 2_000_000),
         ("Operator forklift", "Forklift operator (SIO)", 80, 1_500_000),
     ]),
-    ("LPK Digital Nusantara", "LPK", "private", "Jakarta", [
+    ("LPK Digital Nusantara", "LPK", "private", "Jakarta Selatan", "DKI", [
         ("Pemasaran digital", "Digital marketing", 120, 2_400_000),
         ("Administrasi perkantoran", "Office administration", 96, 1_200_000),
     ]),
-    ("Akademi Baja Krakatau", "LPK", "company", "Cilegon", [
+    ("Akademi Baja Krakatau", "LPK", "company", "Cilegon", "BTN", [
         ("Teknisi perawatan mesin", "Machine maintenance technician", 200, 2_400_000),
     ]),
 ]  # fmt: skip
 
 
 def _demo_training_catalogue() -> None:
-    for name, kind, ownership, city, programs in TRAINING_CATALOGUE:
-        provider, _ = TrainingProvider.objects.get_or_create(
-            name=name, defaults={"kind": kind, "ownership": ownership, "city": city}
+    for name, kind, ownership, city, region, programs in TRAINING_CATALOGUE:
+        provider, _ = TrainingProvider.objects.update_or_create(
+            name=name,
+            defaults={
+                "kind": kind,
+                "ownership": ownership,
+                "city": city,
+                "region": Kanwil.objects.get(code=region),
+            },
         )
         for title, competency, hours, cost in programs:
             TrainingProgram.objects.get_or_create(

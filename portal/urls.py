@@ -37,5 +37,6 @@ urlpatterns = [
     path("claims/<int:pk>/employment-status/", views.employment_status, name="employment_status"),
     path("training/<int:pk>/accept/", views.accept_training, name="accept_training"),
     path("documents/<int:pk>/", views.document_download, name="document"),
+    path("documents/<int:pk>/remove/", views.document_remove, name="document_remove"),
     path("instalments/<int:pk>/", views.instalment_detail, name="instalment"),
 ]

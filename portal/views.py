@@ -22,12 +22,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from benefits import services as benefit_services
 from benefits.conditions import conditions_for
-from claims import letters, workflow
+from claims import confirmations, letters, workflow
 from claims import notifications as wording
 from claims import services as claim_services
 from claims.models import Claim
 from claims.rules import NoRuleVersionError, ScenarioError
 from claims.vocabulary import WithdrawReason
+from jkp_site.core.confirm import confirm_page, is_confirmed
 from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.http import AuthenticatedHttpRequest
 from jkp_site.core.net import client_ip
@@ -467,6 +468,34 @@ def claim_withdraw(request: AuthenticatedHttpRequest, participant, pk: int) -> H
     else:
         messages.success(request, _("Your claim was withdrawn."))
     return redirect("portal:claim", pk=claim.pk)
+
+
+@worker_required
+@require_POST
+def document_remove(request: AuthenticatedHttpRequest, participant, pk: int) -> HttpResponse:
+    """The worker takes back a document they uploaded, before the branch accepts it; asked
+    first, since the file is deleted."""
+    document = selectors.get_document_for_worker(participant=participant, pk=pk)
+    claim = document.claim
+    back = (
+        _step_url(claim, "documents")
+        if claim.state == Claim.State.DRAFT
+        else reverse("portal:claim", kwargs={"pk": claim.pk})
+    )
+    if not is_confirmed(request):
+        page = confirmations.document_removal(document)
+        return confirm_page(request, page, back=back, template="portal/confirm.html")
+    try:
+        claim_services.remove_document(document_id=document.pk, acting_user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Removed: %(name)s. Upload the right document in its place.")
+            % {"name": document.original_name},
+        )
+    return redirect(back)
 
 
 @worker_required

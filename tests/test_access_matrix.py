@@ -481,7 +481,18 @@ EXPECTED: dict[str, Row] = {
             FORBIDDEN,
         ),
     ),
+    # The same document inline, for the approval screen's preview: the download's readers, GET only.
+    "claims:document_view": staff(
+        roles(O, S, H),
+        METHOD,
+        counsellor=(FORBIDDEN, METHOD),
+        worker1=(FORBIDDEN, METHOD),
+        worker2=(FORBIDDEN, METHOD),
+    ),
     "claims:document_check": staff(METHOD, roles(O)),
+    # Taking back a document not yet accepted: who may upload (an empty POST asks to confirm).
+    "claims:document_remove": staff(METHOD, roles(O)),
+    "claims:document_replace": staff(METHOD, roles(O)),
     # The claim's decision letter (claims.letters): every staff role that reads the claim; a
     # worker, even the claim's own, is 404 here (workers have the portal's link).
     "claims:letter_download": staff(
@@ -554,6 +565,8 @@ EXPECTED: dict[str, Row] = {
     "portal:employment_status": portal(OK, OK),
     "portal:accept_training": portal(METHOD, OK, worker2=(METHOD, NOT_FOUND)),
     "portal:document": portal(OK, OK),
+    # The worker takes back an upload (an empty POST asks to confirm); worker 2: not theirs.
+    "portal:document_remove": portal(METHOD, OK, worker2=(METHOD, NOT_FOUND)),
     "portal:letter": portal(OK, METHOD),
     "portal:instalment": portal(OK, OK),
     # --- API (api/views.py) ----------------------------------------------------------------------
@@ -1237,7 +1250,10 @@ def world(django_db_setup, django_db_blocker):
 OBJECT_OF = {
     "claims:create": "participant",
     "claims:document_download": "document",
+    "claims:document_view": "document",
     "claims:document_check": "document",
+    "claims:document_remove": "document",
+    "claims:document_replace": "document",
     "claims:bank_change_decide": "bank_change",
     "claims:identity_flag_clear": "flag",
     "benefits:counselling_outcome": "counselling",
@@ -1250,6 +1266,7 @@ OBJECT_OF = {
     "payments:batch_import": "batch",
     "portal:accept_training": "referral",
     "portal:document": "document",
+    "portal:document_remove": "document",
     "portal:instalment": "instalment",
     "account:staff_reset_second_factor": "staff_member",
 }

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import Claim
-from jkp_site.core.models import BaseModel
+from jkp_site.core.models import BaseModel, Kanwil
 
 
 class JobSeekingActivity(BaseModel):
@@ -74,6 +74,18 @@ class TrainingProvider(BaseModel):
     kind = models.CharField(_("kind"), max_length=3, choices=Kind.choices)
     ownership = models.CharField(_("ownership"), max_length=10, choices=Ownership.choices)
     city = models.CharField(_("city"), max_length=80, blank=True)
+    region = models.ForeignKey(
+        Kanwil,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("region"),
+        help_text=_(
+            "The regional office's area the provider is in: its programmes are offered first "
+            "to the workers of that region's branches."
+        ),
+    )
 
     class Meta:
         verbose_name = _("training provider")

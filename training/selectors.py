@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -111,20 +123,44 @@ def list_providers() -> QuerySet[TrainingProvider]:
 
     The catalogue is national (not branch-scoped); the cost totals count every branch.
     """
-    return TrainingProvider.objects.annotate(
-        program_count=Count("programs", distinct=True),
-        enrolled_cost=Sum(
-            "programs__referrals__cost",
-            filter=Q(
-                programs__referrals__state__in=[
-                    TrainingReferral.State.ENROLLED,
-                    TrainingReferral.State.COMPLETED,
-                    TrainingReferral.State.DROPPED,
-                ]
+    return (
+        TrainingProvider.objects.select_related("region")
+        .annotate(
+            program_count=Count("programs", distinct=True),
+            enrolled_cost=Sum(
+                "programs__referrals__cost",
+                filter=Q(
+                    programs__referrals__state__in=[
+                        TrainingReferral.State.ENROLLED,
+                        TrainingReferral.State.COMPLETED,
+                        TrainingReferral.State.DROPPED,
+                    ]
+                ),
             ),
-        ),
-    ).order_by("name")
+        )
+        .order_by("name")
+    )
 
 
 def list_programs() -> QuerySet[TrainingProgram]:
-    return TrainingProgram.objects.select_related("provider").order_by("title")
+    return TrainingProgram.objects.select_related("provider__region").order_by("title")
+
+
+# How near a programme is held to the claim's branch: its city, its region, elsewhere.
+SAME_CITY, SAME_REGION, ELSEWHERE = 0, 1, 2
+
+
+def programs_near(claim: Claim, *, everywhere: bool = False) -> QuerySet[TrainingProgram]:
+    """The programmes to offer the claim's worker, nearest first: held in the city of the
+    claim's branch, then in its region (the branch's Kanwil), then (``everywhere``) the rest.
+    Each carries ``nearness``. The worker's own address is free text; the branch is where the
+    worker's employer is, so it stands for the worker's area."""
+    branch = claim.branch
+    whens = [When(provider__region_id=branch.kanwil_id, then=Value(SAME_REGION))]
+    if branch.city:
+        whens.insert(0, When(provider__city__iexact=branch.city, then=Value(SAME_CITY)))
+    nearness = Case(*whens, default=Value(ELSEWHERE), output_field=IntegerField())
+    programs = list_programs().annotate(nearness=nearness)
+    if not everywhere:
+        programs = programs.filter(nearness__lt=ELSEWHERE)
+    return programs.order_by("nearness", "title", "pk")

@@ -30,7 +30,7 @@ from training.models import (
 )
 
 if TYPE_CHECKING:
-    from jkp_site.core.models import User
+    from jkp_site.core.models import Kanwil, User
 
 Kind = JobSeekingActivity.Kind
 Status = JobSeekingActivity.Status
@@ -257,7 +257,13 @@ def _check_cost(cost: int, cap: int, source: str) -> None:
 
 @transaction.atomic
 def create_training_provider(
-    *, acting_user: User, name: str, kind: str, ownership: str, city: str = ""
+    *,
+    acting_user: User,
+    name: str,
+    kind: str,
+    ownership: str,
+    city: str = "",
+    region: Kanwil | None = None,
 ) -> TrainingProvider:
     """Register a training institution: LPK or BLK, government, private or company."""
     _require(acting_user, TrainingPerm.MANAGE_ACTIVITY)
@@ -266,7 +272,7 @@ def create_training_provider(
     if ownership not in TrainingProvider.Ownership.values:
         raise ApplicationError(gettext("Choose the ownership."), field="ownership")
     return TrainingProvider.objects.create(
-        name=name.strip(), kind=kind, ownership=ownership, city=city.strip()
+        name=name.strip(), kind=kind, ownership=ownership, city=city.strip(), region=region
     )
 
 

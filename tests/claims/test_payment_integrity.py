@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.urls import reverse
 
 from benefits import payments
 from claims import payment_details, services
@@ -302,3 +303,22 @@ def test_the_queue_marks_a_claim_whose_payments_are_held(client, shared_pair, su
     page = client.get("/claims/").content.decode()
     row = page[page.index(f'data-claim="{first.number}"') :]
     assert "identity-flag" in row[: row.index("</tr>")]
+
+
+def test_clearing_a_flag_on_the_case_page_asks_first(client, branch, supervisor):
+    decided = dt.date(2025, 3, 10)
+    claim = benefit_claim(branch=branch, decision_date=decided, bank_account="8880001112")
+    other = ParticipantFactory(bank_account="8880001112")
+    payment_details.raise_identity_flags(claim)
+    [flag] = IdentityFlag.objects.filter(claim=claim)
+    client.force_login(supervisor)
+    url = reverse("claims:identity_flag_clear", args=[flag.pk])
+    asked = client.post(url, {"reason": "Rekening bersama, dicek"})
+    assert 'id="confirm-form"' in asked.text
+    assert other.nik_masked in asked.text
+    assert "Rekening bersama, dicek" in asked.text
+    flag.refresh_from_db()
+    assert flag.cleared_at is None
+    client.post(url, {"reason": "Rekening bersama, dicek", "confirmed": "1"})
+    flag.refresh_from_db()
+    assert flag.cleared_by == supervisor

@@ -175,7 +175,13 @@ def test_approval_screen_for_a_recommended_claim(client, make_claim, supervisor,
     assert 'id="approve-form"' in page
     assert 'data-check="contribution_months"' in page
     assert 'id="recommendation"' in page
-    response = client.post(reverse("claims:approve", args=[claim.pk]), {"approve-note": "ok"})
+    approve = reverse("claims:approve", args=[claim.pk])
+    response = client.post(approve, {"approve-note": "ok"})
+    assert response.status_code == 200
+    assert 'id="confirm-form"' in response.text
+    claim.refresh_from_db()
+    assert claim.state == S.AWAITING_APPROVAL
+    response = client.post(approve, {"approve-note": "ok", "confirmed": "1"})
     assert response.status_code == 302
     claim.refresh_from_db()
     assert claim.state == S.APPROVED
@@ -186,11 +192,14 @@ def test_approval_screen_for_a_recommended_claim(client, make_claim, supervisor,
 def test_second_supervisor_sees_a_clear_message(client, make_claim, supervisor, second_supervisor):
     claim = make_claim(S.AWAITING_APPROVAL)
     client.force_login(supervisor)
-    client.post(reverse("claims:approve", args=[claim.pk]))
+    client.post(reverse("claims:approve", args=[claim.pk]), {"confirmed": "1"})
     other = Client()
     other.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     other.force_login(second_supervisor)
-    response = other.post(reverse("claims:approve", args=[claim.pk]), follow=True)
+    # The second supervisor confirms on a page opened before the first one acted.
+    response = other.post(
+        reverse("claims:approve", args=[claim.pk]), {"confirmed": "1"}, follow=True
+    )
     messages = [str(m) for m in response.context["messages"]]
     assert len(messages) == 1
     assert "now Approved" in messages[0]

@@ -48,6 +48,8 @@ def test_head_office_pays_a_batch_and_reconciles_the_bank_file(
     page.click("nav >> text=Payments")
     assert "2 instalments payable" in page.inner_text("#payable-summary")
     page.click("#run-batch")
+    assert "Rp 4.800.000" in page.inner_text("#confirm-facts")
+    page.click("#confirm-button")
     batch = PaymentBatch.objects.get()
     page.click(f"text={batch.reference}")
     with page.expect_download() as download:
@@ -78,5 +80,7 @@ def test_head_office_pays_a_batch_and_reconciles_the_bank_file(
         {"name": "hasil.csv", "mimeType": "text/csv", "buffer": good.encode()},
     )
     page.click("#import-form button[type=submit]")
+    assert "2 · Rp 4.800.000" in page.inner_text("#confirm-facts")
+    page.click("#confirm-button")
     page.wait_for_selector("#batch-state:has-text('Reconciled')")
     assert no_horizontal_scroll(page)

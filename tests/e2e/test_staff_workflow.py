@@ -98,6 +98,9 @@ def test_officer_intake_to_supervisor_approval(
     upload(page, "phk_acceptance", "persetujuan-phk.pdf")
     upload(page, "phk_report_receipt", "tanda-terima-disnaker.pdf")
     page.click("text=Submit claim")
+    # Irreversible steps ask first, restating the claim.
+    assert claim.number in page.inner_text("#confirm-facts")
+    page.click("#confirm-button")
     page.wait_for_selector("#claim-state:has-text('Submitted')")
     page.click("text=Start verification")
     page.wait_for_selector("#claim-state:has-text('Verifying documents')")
@@ -112,6 +115,8 @@ def test_officer_intake_to_supervisor_approval(
     page.check("#recommend-form input[value=approve]")
     page.fill("#recommend-form textarea[name=note]", "Dokumen lengkap, memenuhi syarat.")
     page.click("#recommend-form button[type=submit]")
+    assert "Approve" in page.inner_text("#confirm-facts")
+    page.click("#confirm-button")
     page.wait_for_selector("#claim-state:has-text('Awaiting approval')")
 
     # Four eyes: the officer has no approval button and cannot reach the approval screen.
@@ -141,8 +146,16 @@ def test_officer_intake_to_supervisor_approval(
     assert phone.locator("#checks li").count() >= 8
     assert no_horizontal_scroll(phone)
     problems += accessibility_problems(phone)
+    # Each document is previewed inline beside the recommendation.
+    assert phone.locator("[data-preview] iframe").count() == 2
     phone.fill("#approve-form textarea", "Disetujui.")
     phone.click("#approve-form button[type=submit]")
+    # The confirmation restates the six instalments and their total.
+    phone.wait_for_selector("#confirm-table")
+    assert phone.locator("#confirm-table tbody tr").count() == 6
+    assert "Rp" in phone.inner_text("#confirm-button")
+    assert no_horizontal_scroll(phone)
+    phone.click("#confirm-button")
     phone.wait_for_selector("#claim-state:has-text('Approved')")
     assert no_horizontal_scroll(phone)
 

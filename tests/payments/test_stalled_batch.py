@@ -33,7 +33,7 @@ def test_a_stalled_batch_is_shown_and_resumed_once(
     assert "Gathering stalled" in shown
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("payments:batch_run"))
+        client.post(reverse("payments:batch_run"), {"confirmed": "1"})
     batch.refresh_from_db()
     assert batch.state == PaymentBatch.State.READY
     assert PaymentLine.objects.count() == 6

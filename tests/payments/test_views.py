@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from benefits import payments
 from claims.models import InstalmentStatus, PaymentBatch, PaymentLine
+from jkp_site.core.roles import Role
 from tests.benefits.builders import benefit_claim, instalment, set_status
+from tests.factories import UserFactory
 from tests.payments.conftest import paid_rows, result_file
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +36,11 @@ def test_the_button_gathers_a_batch(
 ):
     client.force_login(head_office)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("payments:batch_run"))
+        asked = client.post(reverse("payments:batch_run"))
+        assert 'id="confirm-form"' in asked.text
+        assert "Rp 14.400.000" in asked.text  # six payable instalments
+        assert not PaymentBatch.objects.exists()
+        response = client.post(reverse("payments:batch_run"), {"confirmed": "1"})
     response = client.get(response.url)
     assert response.status_code == 200
     batch = PaymentBatch.objects.get()
@@ -73,14 +79,43 @@ def test_a_good_bank_file_reconciles_the_batch(client, head_office, payable_clai
     batch = payments.run_payment_batch(acting_user=head_office, on=RUN_ON)
     payments.export_payment_batch(batch_id=batch.pk, acting_user=head_office)
     client.force_login(head_office)
-    response = client.post(
-        reverse("payments:batch_import", args=[batch.pk]),
-        {"file": upload(result_file(paid_rows(batch)))},
-        follow=True,
-    )
+    url = reverse("payments:batch_import", args=[batch.pk])
+    asked = client.post(url, {"file": upload(result_file(paid_rows(batch)))})
+    assert asked.status_code == 200
+    assert 'id="confirm-form"' in asked.text
+    assert not PaymentLine.objects.exclude(status=PaymentLine.Status.PENDING).exists()
+    held = asked.context["hidden"]
+    response = client.post(url, {**dict(held), "confirmed": "1"}, follow=True)
     assert response.status_code == 200
     batch.refresh_from_db()
     assert batch.state == PaymentBatch.State.RECONCILED
+
+
+def test_a_held_bank_file_is_applied_once_and_only_by_its_uploader(
+    client, head_office, payable_claims
+):
+    batch = payments.run_payment_batch(acting_user=head_office, on=RUN_ON)
+    payments.export_payment_batch(batch_id=batch.pk, acting_user=head_office)
+    first = batch.lines.order_by("pk").first()
+    rows = paid_rows(batch, **{first.reference: "Account closed"})
+    client.force_login(head_office)
+    url = reverse("payments:batch_import", args=[batch.pk])
+    asked = client.post(url, {"file": upload(result_file(rows))})
+    assert "5 · Rp 12.000.000" in asked.text
+    assert "1 · Rp 2.400.000" in asked.text
+    held = dict(asked.context["hidden"])
+
+    colleague = UserFactory(username="pusat-lain", branch=None, role=Role.KANTOR_PUSAT)
+    client.force_login(colleague)
+    client.post(url, {**held, "confirmed": "1"})
+    assert not PaymentLine.objects.exclude(status=PaymentLine.Status.PENDING).exists()
+
+    client.force_login(head_office)
+    client.post(url, {**held, "confirmed": "1"})
+    assert PaymentLine.objects.filter(status=PaymentLine.Status.REJECTED).count() == 1
+    again = client.post(url, {**held, "confirmed": "1"})
+    assert again.status_code == 422
+    assert 'id="file-error"' in again.text
 
 
 @pytest.mark.parametrize("claims", [2, 25])
@@ -116,11 +151,17 @@ def test_the_officer_asks_and_a_second_person_confirms_the_corrected_account(
     # The officer who asked is not offered the confirmation; the supervisor is.
     assert "bank_change_decide" not in client.get(claim.get_absolute_url()).text
     decide = reverse("claims:bank_change_decide", args=[change.pk])
-    client.post(decide, {"confirm": "1"})
+    client.post(decide, {"confirm": "1", "confirmed": "1"})
     assert instalment(claim, 1).status == InstalmentStatus.REJECTED
     client.force_login(supervisor)
     assert f'id="bank-change-{change.pk}"' in client.get(claim.get_absolute_url()).text
-    assert client.post(decide, {"confirm": "1"}).status_code == 302
+    # The second person first sees what confirming does: the new account, the months paid again.
+    asked = client.post(decide, {"confirm": "1"})
+    assert 'id="confirm-form"' in asked.text
+    assert "4567" in asked.text
+    assert "1230004567" not in asked.text
+    assert instalment(claim, 1).status == InstalmentStatus.REJECTED
+    assert client.post(decide, {"confirm": "1", "confirmed": "1"}).status_code == 302
     assert instalment(claim, 1).status == InstalmentStatus.PAYABLE
 
 
@@ -171,3 +212,52 @@ def test_the_transfer_file_is_not_cached(client, head_office, payable_claims):
     client.force_login(head_office)
     response = client.post(reverse("payments:batch_export", args=[batch.pk]))
     assert response["Cache-Control"] == "no-store"
+
+
+def test_a_rejected_transfer_offers_its_correction_where_it_is_seen(
+    client, head_office, officer, payable_claims
+):
+    batch = payments.run_payment_batch(acting_user=head_office, on=RUN_ON)
+    payments.export_payment_batch(batch_id=batch.pk, acting_user=head_office)
+    first = batch.lines.order_by("pk").select_related("instalment__claim").first()
+    claim = first.instalment.claim
+    rows = paid_rows(batch, **{first.reference: "Account closed"})
+    payments.reconcile_payment_batch(
+        batch_id=batch.pk, acting_user=head_office, data=result_file(rows)
+    )
+    client.force_login(head_office)
+    listing = client.get(reverse("payments:batch_list")).text
+    detail_url = reverse("payments:batch_detail", args=[batch.pk])
+    assert f'href="{detail_url}#rejected-transfers"' in listing
+    detail = client.get(detail_url).text
+    section = detail.split('id="rejected-transfers"')[1].split("</section>")[0]
+    assert f'data-rejected="{first.reference}"' in section
+    assert claim.get_absolute_url() in section
+    assert "Account closed" in section
+    # Head office reads the case; the branch corrects the account.
+    assert reverse("payments:correct_account", args=[claim.pk]) not in section
+
+    client.force_login(officer)
+    case = client.get(claim.get_absolute_url()).text
+    assert 'id="rejected-transfers"' in case
+    assert f'href="{reverse("payments:correct_account", args=[claim.pk])}"' in case
+
+
+def test_the_case_says_when_the_corrected_account_waits_for_its_second_person(
+    client, officer, branch
+):
+    claim = benefit_claim(branch=branch, decision_date=dt.date(2025, 3, 10))
+    set_status(claim, [1], InstalmentStatus.REJECTED)
+    client.force_login(officer)
+    client.post(
+        reverse("payments:correct_account", args=[claim.pk]),
+        {
+            "bank_name": "Mandiri",
+            "bank_account": "1230004567",
+            "account_holder": claim.participant.name,
+        },
+    )
+    case = client.get(claim.get_absolute_url()).text
+    section = case.split('id="rejected-transfers"')[1].split("</section>")[0]
+    assert 'id="correct-account"' not in section
+    assert 'data-month="1"' in section
