@@ -23,6 +23,7 @@ from django.http import FileResponse, Http404
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from claims import workflow
 from claims.models import (
     CaseEvent,
     CashInstalment,
@@ -33,7 +34,6 @@ from claims.models import (
     EligibilityCheck,
     Letter,
 )
-from claims import workflow
 from claims.notifications import reason_words
 from claims.rules import monthly_cash_conditions, version_by_code
 from jkp_site.core.models import KantorCabang, User
