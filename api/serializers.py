@@ -1,6 +1,7 @@
 """Input and output shapes of the API. Inputs validate everything a client can send."""
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,8 +10,14 @@ from rest_framework import serializers
 from claims.models import ClaimState, InstalmentStatus, TerminationReason
 from participants.models import ContractType
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
 NIK_PATTERN = r"^\d{16}$"
-NIK_ERRORS = {"invalid": _("A NIK has 16 digits."), "max_length": _("A NIK has 16 digits.")}
+NIK_ERRORS: "dict[str, str | _StrPromise]" = {
+    "invalid": _("A NIK has 16 digits."),
+    "max_length": _("A NIK has 16 digits."),
+}
 NPP_PATTERN = r"^\d{8}$"
 # No PHK can predate the JKP programme; a date far in the future is a typing mistake.
 EARLIEST_PHK = dt.date(2021, 2, 2)
