@@ -520,6 +520,8 @@ EXPECTED: dict[str, Row] = {
     # --- payments (benefits/payment_views.py): head office; batches span every branch -------------
     "payments:batch_list": staff(roles(H), METHOD, scope="none", anon=(LOGIN, METHOD)),
     "payments:batch_run": staff(METHOD, roles(H), scope="none", anon=(METHOD, LOGIN)),
+    # The live progress of a gathering (asked without its moment: 400, past access control).
+    "payments:gather_progress": staff(roles(H), METHOD, scope="none", anon=(LOGIN, METHOD)),
     "payments:batch_detail": staff(roles(H), METHOD, scope="none", anon=(LOGIN, METHOD)),
     "payments:batch_export": staff(METHOD, roles(H), scope="none", anon=(METHOD, LOGIN)),
     "payments:batch_import": staff(METHOD, roles(H), scope="none", anon=(METHOD, LOGIN)),
