@@ -72,7 +72,12 @@ def batch_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _since(request: HttpRequest) -> dt.datetime | None:
     """The moment a gathering was asked for (``?since=`` seconds since the epoch)."""
     value = request.GET.get("since", "")
-    return dt.datetime.fromtimestamp(int(value), tz=dt.UTC) if value.isdigit() else None
+    if not value.isdigit():
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(value), tz=dt.UTC)
+    except (OverflowError, OSError, ValueError):  # a number beyond the calendar
+        return None
 
 
 @require_POST

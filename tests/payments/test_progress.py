@@ -80,6 +80,8 @@ def test_a_gathering_waiting_for_a_worker_is_followed_live(client, head_office, 
 def test_the_progress_needs_the_moment_asked_and_the_permission(client, head_office, officer):
     client.force_login(head_office)
     assert client.get(reverse("payments:gather_progress")).status_code == 400
+    too_far = {"since": "9" * 30}
+    assert client.get(reverse("payments:gather_progress"), too_far).status_code == 400
     client.force_login(officer)
     assert progress(client, timezone.now()).status_code == 403
 
