@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -55,21 +57,79 @@ def batch_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(payments.batches_with_totals().order_by("-created_at"), 25).get_page(
         request.GET.get("page")
     )
-    return render(request, "payments/batch_list.html", {"page": page, **payments.waiting_summary()})
+    since = _since(request)
+    return render(
+        request,
+        "payments/batch_list.html",
+        {
+            "page": page,
+            **payments.waiting_summary(),
+            # A gathering asked for and not yet started: its progress, followed live.
+            "progress": payments.gather_progress(since=since) if since else None,
+            "since": request.GET.get("since", ""),
+        },
+    )
+
+
+def _since(request: HttpRequest) -> dt.datetime | None:
+    """The moment a gathering was asked for (``?since=`` seconds since the epoch)."""
+    value = request.GET.get("since", "")
+    if not value.isdigit():
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(value), tz=dt.UTC)
+    except (OverflowError, OSError, ValueError):  # a number beyond the calendar
+        return None
 
 
 @require_POST
 @login_required
 @permission_required(RUN, raise_exception=True)
 def batch_run(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The head-office button: the same task the monthly schedule runs, once confirmed."""
+    """The head-office button: the same task the monthly schedule runs, once confirmed. Says
+    what it did: the batch made (tasks run inline, or a fast worker), the batch being gathered
+    (its page follows it live), nothing payable, or the run waiting for a worker (followed
+    live)."""
     if not is_confirmed(request):
         return confirm_page(request, _gather_confirmation(), back=reverse("payments:batch_list"))
+    asked = timezone.now().replace(microsecond=0)
     payments.request_payment_batch(acting_user=request.user)
-    messages.success(
-        request, _("The payment batch is being gathered; refresh in a moment to see it.")
+    progress = payments.gather_progress(since=asked)
+    if progress.batch is not None:
+        if progress.state == "done":
+            messages.success(
+                request,
+                _("Batch %(reference)s gathered: %(n)s transfers.")
+                % {"reference": progress.batch.reference, "n": progress.lines},
+            )
+        return redirect("payments:batch_detail", pk=progress.batch.pk)
+    if progress.state == "nothing":
+        messages.info(request, _("Nothing is payable now: no batch was made."))
+        return redirect("payments:batch_list")
+    return redirect(f"{reverse('payments:batch_list')}?since={int(asked.timestamp())}")
+
+
+@require_GET
+@login_required
+@permission_required(RUN, raise_exception=True)
+def gather_progress(request: AuthenticatedHttpRequest) -> JsonResponse:
+    """The live progress of a gathering (``?since=`` when it was asked for), polled by
+    static/js/payments.js."""
+    since = _since(request)
+    if since is None:
+        return JsonResponse({"error": _("Give since as seconds since the epoch.")}, status=400)
+    progress = payments.gather_progress(since=since)
+    batch = progress.batch
+    return JsonResponse(
+        {
+            "state": progress.state,
+            "reference": batch.reference if batch else "",
+            "url": reverse("payments:batch_detail", args=[batch.pk]) if batch else "",
+            "lines": progress.lines,
+            "expected": progress.expected,
+            "percent": progress.percent,
+        }
     )
-    return redirect("payments:batch_list")
 
 
 @require_GET
@@ -82,6 +142,7 @@ def batch_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def _render_detail(request, pk, *, form=None, problems=None, error="", status=200):
     batch = get_object_or_404(payments.batches_with_totals(), pk=pk)
     lines = Paginator(payments.batch_lines(batch), 100).get_page(request.GET.get("page"))
+    gathering = batch.state == PaymentBatch.State.OPEN
     return render(
         request,
         "payments/batch_detail.html",
@@ -89,6 +150,8 @@ def _render_detail(request, pk, *, form=None, problems=None, error="", status=20
             "batch": batch,
             "stalled": payments.batch_is_stalled(batch),
             "rejected_waiting": payments.rejected_waiting(batch),
+            "progress": payments.gather_progress(since=batch.created_at) if gathering else None,
+            "since": int(batch.created_at.timestamp()),
             "lines": lines,
             "form": form or BankResultForm(),
             "problems": problems or [],

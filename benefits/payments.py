@@ -111,6 +111,42 @@ def waiting_summary() -> dict[str, int]:
     }
 
 
+@dataclass(frozen=True)
+class GatherProgress:
+    """What became of a gathering asked for: ``waiting`` for a worker, ``gathering`` (lines
+    written so far of those expected), ``done`` (the batch it made) or ``nothing`` payable."""
+
+    state: str
+    batch: PaymentBatch | None = None
+    lines: int = 0
+    expected: int = 0
+
+    @property
+    def percent(self) -> int:
+        if self.state == "done":
+            return 100
+        return int(100 * self.lines / self.expected) if self.expected else 0
+
+
+def gather_progress(*, since: dt.datetime) -> GatherProgress:
+    """The gathering asked for at ``since``: the open batch and how far it got (its lines, and
+    the instalments still payable that it will take), else the batch made since then, else
+    whether anything is payable for it to gather."""
+    batch = PaymentBatch.objects.filter(state=PaymentBatch.State.OPEN).first()
+    if batch is not None:
+        lines = batch.lines.count()
+        return GatherProgress(
+            "gathering", batch, lines=lines, expected=lines + payable_instalments().count()
+        )
+    batch = PaymentBatch.objects.filter(created_at__gte=since).order_by("-created_at").first()
+    if batch is not None:
+        lines = batch.lines.count()
+        return GatherProgress("done", batch, lines=lines, expected=lines)
+    if not payable_instalments().exists():
+        return GatherProgress("nothing")
+    return GatherProgress("waiting")
+
+
 def rejected_instalments(claim: Claim) -> QuerySet[CashInstalment]:
     return claim.instalments.filter(status=InstalmentStatus.REJECTED).order_by("month")
 
@@ -379,17 +415,23 @@ def export_payment_batch(*, batch_id: int, acting_user: User) -> str:
     Every line is checked first (NIK of 16 digits, an account of digits, a holder's name, an
     amount above zero); any problem refuses the whole file with a row-by-row report and leaves
     the batch as it was. A valid export marks the batch ``exported``; exporting it again gives
-    the same file.
+    the same file, also once the bank's result was imported (the transfers it rejected were in
+    the file as sent).
     """
     batch = PaymentBatch.objects.get(pk=batch_id)
-    if batch.state not in (PaymentBatch.State.READY, PaymentBatch.State.EXPORTED):
+    if batch.state not in (
+        PaymentBatch.State.READY,
+        PaymentBatch.State.EXPORTED,
+        PaymentBatch.State.RECONCILED,
+    ):
         raise ApplicationError(gettext("Only a gathered batch can be exported."))
     if batch.state == PaymentBatch.State.READY:
         hold_flagged_lines(batch=batch)
     # One pass over a server-side cursor: rows are checked and written as they come, so
-    # memory holds the file being written, not 500,000 model instances.
+    # memory holds the file being written, not 500,000 model instances. Held lines never
+    # went to the bank; every other line did, whatever the bank answered since.
     lines = (
-        batch.lines.filter(status__in=[PaymentLine.Status.PENDING, PaymentLine.Status.PAID])
+        batch.lines.exclude(status=PaymentLine.Status.HELD)
         .order_by("pk")
         .values_list(
             "instalment__claim__number",

@@ -1,10 +1,12 @@
 """Service-level clocks in Indonesian working days, and the claim deadline counted from the PHK.
 
 Working days are Monday to Friday minus Indonesia's public holidays (the ``holidays`` package).
-Each open state has a service level in working days; a case is overdue once the working days
-since it entered its state exceed that level. The queue filters overdue cases in the database:
-``overdue_q`` turns "more than N working days" into one date cut-off per state, so the filter
-and the counts cost one query whatever the number of cases.
+Each state of a claim in progress (submitted up to the decision, ``ClaimState.IN_PROGRESS``) has
+a service level in working days; a case is overdue on a day once the working days since it
+entered its state exceed that level (``overdue_on``). This is the one definition the queue, the
+case page, the dashboard and the Ministry report ask. The queue filters overdue cases in the
+database: ``overdue_q`` turns "more than N working days" into one date cut-off per state, so the
+filter and the counts cost one query whatever the number of cases.
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ from claims.rules import NoRuleVersionError, claim_deadline_for
 
 S = ClaimState
 
-# Working days a case may spend in each state before it is flagged overdue.
+# Working days a case in progress may spend in each state before it is flagged overdue. A
+# draft is not a claim received yet: it has no clock (the report does not count it either).
 STATE_SLA_WORKING_DAYS: dict[str, int] = {
-    S.DRAFT: 10,
     S.SUBMITTED: 2,
     S.VERIFYING: 5,
     S.ELIGIBILITY_CHECKED: 2,
@@ -70,6 +72,14 @@ def working_days_left(due: dt.date, today: dt.date) -> int:
     return -working_days_between(due, today)
 
 
+def working_days_elapsed(start: dt.date, end: dt.date) -> int:
+    """Working days from the working day of ``start`` (``start`` itself, or the next working
+    day when it is a weekend or a holiday) to ``end``: 0 when ``end`` falls on that working day
+    or before it. Same Day Service (reports.monthly) is a decision with 0 here."""
+    first = start if is_working_day(start) else add_working_days(start, 1)
+    return working_days_between(first, end)
+
+
 def sla_due(state: str, entered_on: dt.date) -> dt.date | None:
     days = STATE_SLA_WORKING_DAYS.get(state)
     return None if days is None else add_working_days(entered_on, days)
@@ -80,9 +90,15 @@ def entered_on(claim) -> dt.date:
     return timezone.localdate(moment)
 
 
+def overdue_on(state: str, entered: dt.date, day: dt.date) -> bool:
+    """Whether a case that entered ``state`` on ``entered`` is past its service level on
+    ``day``: the one rule of "overdue" (``overdue_q`` is the same rule as a filter)."""
+    due = sla_due(state, entered)
+    return due is not None and day > due
+
+
 def is_overdue(claim, today: dt.date | None = None) -> bool:
-    due = sla_due(claim.state, entered_on(claim))
-    return due is not None and (today or timezone.localdate()) > due
+    return overdue_on(claim.state, entered_on(claim), today or timezone.localdate())
 
 
 def overdue_cutoff(state: str, today: dt.date) -> dt.date:

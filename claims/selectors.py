@@ -6,6 +6,7 @@ superusers see every branch; a worker sees their own claims; anyone else sees no
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
@@ -17,6 +18,7 @@ from claims.filters import ClaimFilter
 from claims.models import (
     BankAccountChange,
     CaseEvent,
+    CashInstalment,
     Claim,
     ClaimState,
     ClaimStateCount,
@@ -24,6 +26,7 @@ from claims.models import (
     Document,
     EligibilityResult,
     IdentityFlag,
+    InstalmentStatus,
 )
 from claims.rules import NoRuleVersionError, ScenarioError, evaluate, parse_scenario
 from claims.services import build_scenario
@@ -126,6 +129,20 @@ def state_counts(user: User, *, overdue_of: QuerySet[Claim] | None = None) -> di
     for state, n in figures:
         counts[state] = n or 0
     return counts
+
+
+def in_progress_count(counts: dict[str, int]) -> int:
+    """Claims in progress (submitted up to the decision, ClaimState.IN_PROGRESS) among the
+    per-state counts: the figure the report calls "in progress"."""
+    return sum(counts.get(state, 0) for state in ClaimState.IN_PROGRESS)
+
+
+def paid_instalments(start: dt.datetime, after: dt.datetime) -> QuerySet[CashInstalment]:
+    """Instalments paid in [start, after): the bank confirmed the transfer then (the report's
+    and the dashboard's "paid")."""
+    return CashInstalment.objects.filter(
+        status=InstalmentStatus.PAID, paid_at__gte=start, paid_at__lt=after
+    )
 
 
 def count_up_to(queryset: QuerySet[Claim]) -> int:

@@ -128,6 +128,7 @@ def claim_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.user, overdue_of=visible.filter(clocks.overdue_q(today))
     )
     overdue_count = counts.pop(selectors.OVERDUE)
+    in_progress = selectors.in_progress_count(counts)
     if queue.narrows:
         total = selectors.count_up_to(queue.qs)
     else:
@@ -145,6 +146,7 @@ def claim_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "rows": rows,
             "state_counts": [(state, label, counts[state]) for state, label in S.choices],
             "overdue_count": overdue_count,
+            "in_progress_count": in_progress,
             "total": total,
             "count_limit": selectors.COUNT_LIMIT,
             "querystring": query.urlencode(),

@@ -48,6 +48,13 @@ class MonthlyFigures(models.Model):
     referrals = models.IntegerField(default=0)
     completions = models.IntegerField(default=0)
     reemployments = models.IntegerField(default=0)
+    # Same Day Service (reports.monthly): claims first decided in the month after a complete
+    # file, those decided on the working day it became complete, and every decision by its
+    # working days from complete to decided: {"0": 12, "1": 3, ...} (medians of any group of
+    # branches are read from it).
+    same_day_decided = models.IntegerField(default=0)
+    same_day_met = models.IntegerField(default=0)
+    decision_working_days = models.JSONField(default=dict)
 
     class Meta:
         verbose_name = _("monthly figures")
@@ -58,6 +65,31 @@ class MonthlyFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.branch_id}"
+
+
+class SameDayMiss(models.Model):
+    """A claim first decided in ``month`` later than the working day its file became complete:
+    the cases behind a branch's Same Day Service figure, kept and replaced with the month."""
+
+    month = models.DateField(_("month"))
+    branch = models.ForeignKey(KantorCabang, on_delete=models.CASCADE, related_name="+")
+    claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="+")
+    completed_at = models.DateTimeField(_("file complete"))
+    decided_at = models.DateTimeField(_("decided"))
+    working_days = models.PositiveSmallIntegerField(_("working days"))
+
+    class Meta:
+        verbose_name = _("same-day service miss")
+        verbose_name_plural = _("same-day service misses")
+        ordering = ["month", "branch", "-working_days", "claim"]
+        constraints = [
+            models.UniqueConstraint(fields=["month", "claim"], name="same_day_miss_once"),
+            models.CheckConstraint(condition=Q(working_days__gte=1), name="same_day_miss_late"),
+        ]
+        indexes = [models.Index(fields=["month", "branch"], name="same_day_miss_branch")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.claim_id}"
 
 
 class ReportJob(BaseModel):

@@ -9,4 +9,5 @@ urlpatterns = [
     path("monthly/", views.monthly, name="monthly"),
     path("monthly/generate/", views.generate, name="generate"),
     path("monthly/<str:month>/<str:fmt>/", views.download, name="download"),
+    path("same-day/<str:month>/", views.same_day_missed, name="same_day_missed"),
 ]

@@ -8,13 +8,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from jkp_site.core.http import AuthenticatedHttpRequest
 from jkp_site.core.models import KantorCabang, Kanwil
@@ -24,6 +25,8 @@ from reports import jobs
 from reports import monthly as reports
 
 MONTH_CHOICES_BACK = 24
+DEFAULT_MONTHS = 12
+MISSES_PER_PAGE = 50
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
@@ -54,7 +57,8 @@ class ReportFilterForm(forms.Form):
         choices=[(6, "6"), (12, "12"), (24, "24")],
         coerce=int,
         required=False,
-        empty_value=12,  # type: ignore[arg-type]  # any value is valid; the stubs say str
+        initial=DEFAULT_MONTHS,
+        empty_value=DEFAULT_MONTHS,  # type: ignore[arg-type]  # any value is valid; stubs: str
     )
 
     def clean_month(self):
@@ -65,7 +69,13 @@ class ReportFilterForm(forms.Form):
 
 
 def _filters(request: HttpRequest, *, default_month: dt.date) -> tuple[ReportFilterForm, dict]:
-    form = ReportFilterForm(request.GET or None)
+    data = None
+    if request.GET:
+        # The selector shows the number of months drawn, also when only a branch was chosen.
+        data = request.GET.copy()
+        if not data.get("months"):
+            data["months"] = str(DEFAULT_MONTHS)
+    form = ReportFilterForm(data)
     chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
     region = chosen.get("region")
     branch = chosen.get("branch")
@@ -73,8 +83,17 @@ def _filters(request: HttpRequest, *, default_month: dt.date) -> tuple[ReportFil
         "region_id": region.pk if region else None,
         "branch_id": branch.pk if branch else None,
         "month": reports.month_start(chosen.get("month") or default_month),
-        "months": chosen.get("months") or 12,
+        "months": chosen.get("months") or DEFAULT_MONTHS,
     }
+
+
+def _misses_scope(chosen: dict) -> str:
+    """The query of the Same Day Service misses behind the table's total."""
+    if chosen["branch_id"]:
+        return f"branch={chosen['branch_id']}"
+    if chosen["region_id"]:
+        return f"region={chosen['region_id']}"
+    return ""
 
 
 @login_required
@@ -87,7 +106,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form, chosen = _filters(request, default_month=timezone.localdate())
     scope = {"region_id": chosen["region_id"], "branch_id": chosen["branch_id"]}
     series = reports.figures_over_time(last_month=chosen["month"], months=chosen["months"], **scope)
-    labels = [f"{month:%m/%y}" for month, _figures in series]
+    current = reports.month_start(timezone.localdate())
+    # The month not over yet is marked on the axis and in the tables: its figures still move.
+    labels = [f"{month:%m/%y}{'*' if month >= current else ''}" for month, _figures in series]
     charts = [
         reports.line_chart(
             title=_("Claims received, approved and rejected"),
@@ -112,6 +133,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             values=[f.amount_paid for _m, f in series],
         ),
         reports.line_chart(
+            title=_("Same Day Service"),
+            labels=labels,
+            series=[
+                (_("Decided after a complete file"), [f.same_day_decided for _m, f in series]),
+                (_("Decided the same working day"), [f.same_day_met for _m, f in series]),
+            ],
+        ),
+        reports.line_chart(
             title=_("Training and re-employment"),
             labels=labels,
             series=[
@@ -123,12 +152,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ]
     report = reports.monthly_report(month=chosen["month"], **scope)
     queue = reverse("claims:list")
+    misses_url = reverse("reports:same_day_missed", kwargs={"month": f"{report.month:%Y-%m}"})
     return render(
         request,
         "reports/dashboard.html",
         {
             "form": form,
             "charts": charts,
+            "misses_url": misses_url,
+            "misses_scope": _misses_scope(chosen),
             "series": series,
             "report": report,
             "queue_links": [
@@ -138,6 +170,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 (_("Overdue now"), f"{queue}?overdue=true"),
             ],
             "queue_url": queue,
+            "provisional_in_series": any(month >= current for month, _figures in series),
         },
     )
 
@@ -168,6 +201,7 @@ def monthly(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "report": report,
+            "misses_url": reverse("reports:same_day_missed", kwargs={"month": f"{month:%Y-%m}"}),
             "files": files,
             "pending": any(f["job"] for f in files),
             "month_value": f"{month:%Y-%m}",
@@ -208,4 +242,37 @@ def download(request: HttpRequest, month: str, fmt: str) -> FileResponse:
         as_attachment=True,
         filename=f"jkp-kemnaker-{month}.{fmt}",
         content_type=CONTENT_TYPES[fmt],
+    )
+
+
+@require_GET
+@login_required
+@permission_required(ClaimPerm.VIEW, raise_exception=True)
+@replica_reads
+def same_day_missed(request: AuthenticatedHttpRequest, month: str) -> HttpResponse:
+    """The claims first decided in `month` later than the working day their file became
+    complete (Same Day Service), of the offices the user sees; ``?office=`` (one office),
+    ``?branch=`` (a branch and its sub-offices) or ``?region=`` narrows them as the report's
+    row or total does."""
+    day = reports.parse_month(month)
+    if day is None or day > timezone.localdate():
+        raise Http404
+    narrowed = {
+        f"{name}_id": int(value)
+        for name in ("office", "branch", "region")
+        if (value := request.GET.get(name, "")).isdigit()
+    }
+    misses = reports.same_day_misses(user=request.user, month=day, **narrowed)
+    page = Paginator(misses, MISSES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reports/same_day_missed.html",
+        {
+            "month": day,
+            "page": page,
+            "querystring": query.urlencode(),
+            "provisional": day >= reports.month_start(timezone.localdate()),
+        },
     )

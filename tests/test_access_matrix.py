@@ -78,6 +78,7 @@ from jkp_site.outbox.models import OutboxMessage
 from participants.models import ContributionMonth, ImportJob
 from participants.services import reveal_personal_data
 from reports import monthly as reports
+from reports.models import ReportMonth, SameDayMiss
 from tests.benefits.builders import set_status
 from tests.claims.conftest import drive, eligible_worker, open_draft
 from tests.factories import BranchFactory, EmployerFactory, KanwilFactory, UserFactory
@@ -530,6 +531,8 @@ EXPECTED: dict[str, Row] = {
     # --- payments (benefits/payment_views.py): head office; batches span every branch -------------
     "payments:batch_list": staff(roles(H), METHOD, scope="none", anon=(LOGIN, METHOD)),
     "payments:batch_run": staff(METHOD, roles(H), scope="none", anon=(METHOD, LOGIN)),
+    # The live progress of a gathering (asked without its moment: 400, past access control).
+    "payments:gather_progress": staff(roles(H), METHOD, scope="none", anon=(LOGIN, METHOD)),
     "payments:batch_detail": staff(roles(H), METHOD, scope="none", anon=(LOGIN, METHOD)),
     "payments:batch_export": staff(METHOD, roles(H), scope="none", anon=(METHOD, LOGIN)),
     "payments:batch_import": staff(METHOD, roles(H), scope="none", anon=(METHOD, LOGIN)),
@@ -539,6 +542,8 @@ EXPECTED: dict[str, Row] = {
     "reports:monthly": staff(roles(H), roles(H), scope="none"),
     "reports:generate": staff(METHOD, roles(H), scope="none", anon=(METHOD, LOGIN)),
     "reports:download": staff(roles(H), roles(H), scope="none"),
+    # Same Day Service misses: every staff role, of the branch they see.
+    "reports:same_day_missed": staff(OFFICE, METHOD, scope="list", anon=(LOGIN, METHOD)),
     # --- portal (portal/views.py) ----------------------------------------------------------------
     "portal:home": portal(OK, OK, owner="list"),
     "portal:login": public(),
@@ -1066,6 +1071,16 @@ def _build_world() -> World:
     )
     month = reports.month_start(today) - relativedelta(months=1)
     report = default_storage.save(reports.report_path(month, "xlsx"), ContentFile(b"PK matriks"))
+    # The month's figures kept with branch A's claim among its Same Day Service misses.
+    ReportMonth.objects.create(month=month, computed_at=timezone.now())
+    SameDayMiss.objects.create(
+        month=month,
+        branch=branch_a,
+        claim=claim,
+        completed_at=timezone.now(),
+        decided_at=timezone.now(),
+        working_days=2,
+    )
     client_a, token_a = create_integration_client(
         name="AMX branch A", grants=list(Grant.values), branch=branch_a
     )
@@ -1385,6 +1400,8 @@ def _shown(key: str, world: World, method: str) -> Probe | None:
         return _contains(reverse("worker_accounts:reset_link", args=[participant.pk]))
     if key == "account:staff_accounts":
         return _contains(world.users[OFFICER].username)
+    if key == "reports:same_day_missed":
+        return _contains(f'data-claim="{claim.number}"')
     if key == "benefits:caseload":
         return _contains(reverse("benefits:benefit", args=[claim.pk]))
     if key == "portal:home":

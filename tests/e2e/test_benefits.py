@@ -1,11 +1,12 @@
 """Benefit screens in a real Chromium: a counsellor records job seeking on a phone; head office
 gathers a payment batch, downloads the bank file, sees a malformed result file refused row by
-row, then reconciles the good one."""
+row, then reconciles the good one; a batch being gathered shows its progress live."""
 
 import datetime as dt
 
 import pytest
 
+from benefits import payments
 from claims.models import InstalmentStatus, PaymentBatch
 from tests.benefits.builders import benefit_claim, set_status
 from tests.e2e.conftest import english
@@ -51,7 +52,10 @@ def test_head_office_pays_a_batch_and_reconciles_the_bank_file(
     assert "Rp 4.800.000" in page.inner_text("#confirm-facts")
     page.click("#confirm-button")
     batch = PaymentBatch.objects.get()
-    page.click(f"text={batch.reference}")
+    # Tasks run inline here: the button's answer is the batch it made.
+    page.wait_for_selector("#batch-state")
+    assert f"Batch {batch.reference} gathered: 2 transfers." in page.inner_text("main")
+    assert page.locator("text=In the batch, not sent yet").count() == 2
     with page.expect_download() as download:
         page.click("#export-batch")
     exported = download.value.path().read_text()
@@ -84,3 +88,25 @@ def test_head_office_pays_a_batch_and_reconciles_the_bank_file(
     page.click("#confirm-button")
     page.wait_for_selector("#batch-state:has-text('Reconciled')")
     assert no_horizontal_scroll(page)
+    with page.expect_download() as download:
+        page.click("#export-batch")
+    assert download.value.path().read_text() == exported
+
+
+def test_a_batch_being_gathered_shows_its_progress_live(live_server, page, head_office, branch):
+    claims = [benefit_claim(branch=branch, decision_date=dt.date(2025, 3, 10)) for _ in range(2)]
+    for claim in claims:
+        set_status(claim, [1, 2], InstalmentStatus.PAYABLE)
+    batch = payments.open_payment_batch(acting_user=head_office)
+    ids = list(payments.payable_instalments().values_list("pk", flat=True))
+    payments._add_chunk(batch, ids[:1])
+    sign_in(page, live_server.url, head_office)
+    page.goto(f"{live_server.url}/payments/{batch.pk}/")
+    page.wait_for_selector("#gather-progress[data-state=gathering]")
+    assert "1 of 4 instalments" in page.inner_text("#gather-progress")
+    payments._add_chunk(batch, ids[1:3])
+    page.wait_for_selector("#gather-progress:has-text('3 of 4 instalments')")
+    payments.gather_payment_batch(batch_id=batch.pk)
+    # Gathered: the page opens again with the batch ready for export.
+    page.wait_for_selector("#export-batch")
+    assert page.locator("#gather-progress").count() == 0
