@@ -414,7 +414,6 @@ def claim_detail(request: AuthenticatedHttpRequest, participant, pk: int) -> Htt
                 messages.success(request, _("Document uploaded; the officer will check it."))
                 return redirect("portal:claim", pk=claim.pk)
         status = 400
-    instalments = selectors.instalments_of(claim)
     returned = selectors.was_returned(claim)
     can = workflow.available_actions(claim, request.user)
     context = {
@@ -422,8 +421,8 @@ def claim_detail(request: AuthenticatedHttpRequest, participant, pk: int) -> Htt
         "status_words": wording.status_words(claim),
         "waiting_for": wording.waiting_for(claim, returned=returned),
         "returned": returned,
-        "timeline": selectors.timeline(claim, instalments=instalments),
-        "instalments": instalments,
+        "timeline": selectors.timeline(claim),
+        "schedule": selectors.schedule(selectors.instalments_of(claim)),
         "documents": selectors.documents_of(claim),
         "rejection": selectors.rejection_of(claim),
         "upload_form": upload_form if claim.state in REUPLOAD_STATES else None,
