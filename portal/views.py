@@ -5,6 +5,7 @@ Every page but activation, sign-in and the e-mail link needs a signed-in worker
 start from that worker's participant record.
 """
 
+import datetime as dt
 from functools import wraps
 
 from django.contrib import messages
@@ -178,9 +179,33 @@ def home(request: AuthenticatedHttpRequest, participant) -> HttpResponse:
     )
 
 
+PRECHECK_SESSION_KEY = "portal:precheck"
+
+
+def _remember_precheck(request: HttpRequest, answers: dict) -> None:
+    """The pre-check's answers, kept in the session (never in a URL) for the claim form."""
+    request.session[PRECHECK_SESSION_KEY] = {
+        name: value.isoformat() if isinstance(value, dt.date) else value
+        for name, value in answers.items()
+    }
+
+
+def _precheck_answers(request: HttpRequest) -> dict:
+    """The answers of the worker's last pre-check in this session, as the claim form's initial
+    data (dates as dates); an empty dict when there was none."""
+    kept = request.session.get(PRECHECK_SESSION_KEY) or {}
+    return {
+        name: dt.date.fromisoformat(value) if value and name.endswith("_date") else value
+        for name, value in kept.items()
+        if name in TerminationForm.base_fields
+    }
+
+
 @worker_required
+@require_http_methods(["GET", "POST"])
 def precheck(request: AuthenticatedHttpRequest, participant) -> HttpResponse:
-    """GET with the form's fields runs the check: nothing is written, so nothing is POSTed."""
+    """POSTed, so what the worker says of their PHK stays out of URLs and logs. Nothing is
+    written but the answers, kept in the session: "File a claim" starts from them."""
     employment = selectors.last_employment(participant)
     initial = {}
     if employment is not None:
@@ -188,7 +213,7 @@ def precheck(request: AuthenticatedHttpRequest, participant) -> HttpResponse:
             "contract_type": employment.contract_type,
             "contract_end_date": employment.end_date,
         }
-    form = TerminationForm(request.GET if "phk_date" in request.GET else None, initial=initial)
+    form = TerminationForm(_posted(request), initial={**initial, **_precheck_answers(request)})
     result = None
     if form.is_bound and form.is_valid():
         try:
@@ -197,6 +222,8 @@ def precheck(request: AuthenticatedHttpRequest, participant) -> HttpResponse:
             form.add_error(None, exc.message)
         except NoRuleVersionError:
             form.add_error("phk_date", _("JKP did not exist yet on that date."))
+        else:
+            _remember_precheck(request, form.cleaned_data)
     return render(request, "portal/precheck.html", {"form": form, "result": result})
 
 
@@ -246,7 +273,8 @@ def file_claim(request: AuthenticatedHttpRequest, participant) -> HttpResponse:
             "contract_type": employment.contract_type,
             "contract_end_date": employment.end_date,
         }
-    form = ClaimTerminationForm(_posted(request), initial=initial)
+    prechecked = _precheck_answers(request)
+    form = ClaimTerminationForm(_posted(request), initial={**initial, **prechecked})
     if request.method == "POST" and form.is_valid():
         if employer is None:
             form.add_error(None, _("No employer is recorded for you: ask your branch for help."))
@@ -262,9 +290,12 @@ def file_claim(request: AuthenticatedHttpRequest, participant) -> HttpResponse:
             except ApplicationError as exc:
                 _apply_errors(form, exc)
             else:
+                request.session.pop(PRECHECK_SESSION_KEY, None)
                 messages.success(request, _("Your draft is saved. Next: your bank account."))
                 return redirect(_step_url(claim, "bank"))
-    return _render_step(request, None, "phk", {"form": form, "employer": employer})
+    return _render_step(
+        request, None, "phk", {"form": form, "employer": employer, "prechecked": bool(prechecked)}
+    )
 
 
 @worker_required

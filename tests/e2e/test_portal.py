@@ -143,10 +143,12 @@ def test_a_worker_activates_checks_files_and_follows_the_claim(live_server, brow
     checked.audit()
     assert not Claim.objects.filter(participant=person).exists()
 
-    # 4. Filing the claim step by step, with two documents.
+    # 4. Filing the claim step by step, with two documents; the pre-check's answers are there.
     page.get_by_role("link", name="File a claim").click()
-    page.get_by_label("Date your work ended (PHK date)").fill(phk_date().isoformat())
-    page.get_by_label("Why your work ended").select_option("efficiency")
+    assert page.get_by_label("Date your work ended (PHK date)").input_value() == (
+        phk_date().isoformat()
+    )
+    assert page.get_by_label("Why your work ended").input_value() == "efficiency"
     page.get_by_label("Number of the PHK letter or proof").fill("PHK/07/2025")
     checked.audit()
     submit(page, "Save and continue")
