@@ -29,10 +29,12 @@ from claims import services as claim_services
 from claims.models import Claim
 from claims.rules import NoRuleVersionError, ScenarioError
 from claims.vocabulary import WithdrawReason
+from jkp_site.core import sms
 from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.http import AuthenticatedHttpRequest
 from jkp_site.core.net import client_ip
-from portal import selectors, services
+from portal import codes, selectors, services
+from portal.account_forms import SmsCodeForm
 from portal.forms import (
     ActivationForm,
     ActivityForm,
@@ -43,6 +45,7 @@ from portal.forms import (
     EmailForm,
     EmploymentStatusForm,
     KapkForm,
+    PhoneForm,
     PortalAuthenticationForm,
     TerminationForm,
 )
@@ -102,6 +105,8 @@ def _email_link(request: HttpRequest):
 
 @require_http_methods(["GET", "POST"])
 def activate(request: HttpRequest) -> HttpResponse:
+    """Activation with an e-mail address, a mobile number (when SMS is configured) or both:
+    the address gets a link, the number a code typed back on the next page."""
     if request.user.is_authenticated:
         return redirect("portal:home")
     form = ActivationForm(_posted(request))
@@ -122,17 +127,88 @@ def activate(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             _apply_errors(form, exc)
         else:
-            services.send_email_confirmation(
-                user=user, email=data["email"], link_for=_email_link(request)
-            )
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(
-                request,
-                _("Your account is ready. We sent a link to %(email)s: open it to confirm.")
-                % {"email": data["email"]},
-            )
+            messages.success(request, _("Your account is ready."))
+            if data["email"]:
+                services.send_email_confirmation(
+                    user=user, email=data["email"], link_for=_email_link(request)
+                )
+                messages.info(
+                    request,
+                    _("We sent a link to %(email)s: open it to confirm.")
+                    % {"email": data["email"]},
+                )
+            if data.get("phone"):
+                return _send_phone_code(request, user, data["phone"])
             return redirect("portal:home")
     return render(request, "portal/activate.html", {"form": form}, status=status)
+
+
+PHONE_CODE_SESSION_KEY = "portal:phone_code"
+
+
+def _send_phone_code(request: HttpRequest, user, phone: str) -> HttpResponse:
+    """Send a code to confirm ``phone`` and open the page to type it (its key in the session)."""
+    try:
+        key = services.start_phone_confirmation(
+            user=user, phone=phone, ip_address=client_ip(request)
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("portal:home")
+    request.session[PHONE_CODE_SESSION_KEY] = key
+    return redirect("portal:confirm_phone")
+
+
+@worker_required
+@require_http_methods(["GET", "POST"])
+def change_phone(request: AuthenticatedHttpRequest, participant) -> HttpResponse:
+    if not sms.available():
+        raise Http404
+    form = PhoneForm(_posted(request), initial={"phone": request.user.phone})
+    if request.method == "POST" and form.is_valid():
+        return _send_phone_code(request, request.user, form.cleaned_data["phone"])
+    return render(request, "portal/phone_form.html", {"form": form})
+
+
+@worker_required
+@require_http_methods(["GET", "POST"])
+def confirm_phone(request: AuthenticatedHttpRequest, participant) -> HttpResponse:
+    """The code sent by SMS, typed back; "send a new code" (POST ``resend``) sends another."""
+    key = request.session.get(PHONE_CODE_SESSION_KEY)
+    challenge = codes.pending(key, purpose=codes.CONFIRM_PHONE)
+    if challenge is None or challenge.user_id != request.user.pk:
+        if request.method == "POST":
+            messages.error(request, _("That code has expired. Ask for a new one."))
+        return redirect("portal:change_phone")
+    if request.method == "POST" and "resend" in request.POST:
+        return _send_phone_code(request, request.user, challenge.phone)
+    form = SmsCodeForm(_posted(request))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.confirm_phone(
+                user=request.user,
+                key=key,
+                code=form.cleaned_data["code"],
+                ip_address=client_ip(request),
+            )
+        except services.CodesThrottledError as exc:
+            _apply_errors(form, exc)
+            status = 429
+        except ApplicationError as exc:
+            _apply_errors(form, exc)
+            status = 400
+        else:
+            request.session.pop(PHONE_CODE_SESSION_KEY, None)
+            messages.success(request, _("Thank you: your mobile number is confirmed."))
+            return redirect("portal:home")
+    return render(
+        request,
+        "portal/confirm_phone.html",
+        {"form": form, "phone": sms.masked(challenge.phone), "minutes": codes.CODE_MINUTES},
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -175,6 +251,8 @@ def home(request: AuthenticatedHttpRequest, participant) -> HttpResponse:
                 for claim in selectors.claims_of(participant).order_by("-created_at")
             ],
             "draft": selectors.open_draft(participant),
+            "sms_available": sms.available(),
+            "phone": sms.masked(request.user.phone) if request.user.phone else "",
         },
     )
 
