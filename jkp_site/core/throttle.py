@@ -6,6 +6,9 @@ counted per client address (``jkp_site.core.net.client_ip``): once ``LOGIN_SPRAY
 distinct user names have failed from one address within ``LOGIN_SPRAY_WINDOW_MINUTES``, that
 address may not try any sign-in for the same time. Counts live in the Django cache (Redis in
 production, shared by every web node); user names are kept there only as keyed hashes.
+
+Password resets asked for (by e-mail or by a code sent by SMS) are limited the same way, per
+address and per account (``reset_allowed_from``, ``reset_allowed_for``), without saying so.
 """
 
 from __future__ import annotations
