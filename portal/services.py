@@ -341,5 +341,7 @@ def finish_phone_reset(*, key: str | None, code: str, ip_address: str) -> str:
     code was sent to; the worker chooses the new password there. Raises InvalidCodeError or
     CodesThrottledError as confirm_phone does."""
     challenge = _check_code(key=key, purpose=codes.RESET_PASSWORD, code=code, ip_address=ip_address)
-    user = User.objects.get(pk=challenge.user_id)
+    user = User.objects.filter(pk=challenge.user_id, is_active=True).first()
+    if user is None:
+        raise InvalidCodeError()
     return reset_path(user, portal=True)
