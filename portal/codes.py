@@ -59,6 +59,15 @@ def _digest(key: str, code: str) -> str:
     ).hexdigest()
 
 
+def _load(key: str | None) -> dict | None:
+    # The challenge holds its end time as well as expiring with it: the clock decides,
+    # whatever the cache backend (and a test's moved clock) does with expiry.
+    data = cache.get(_cache_key(key)) if key else None
+    if not data or data["until"] <= time.time():
+        return None
+    return data
+
+
 def _store(key: str, data: dict) -> None:
     left = int(data["until"] - time.time())
     if left > 0:
@@ -83,7 +92,7 @@ def start(*, purpose: str, user_id: int | None, phone: str) -> str:
 
 
 def pending(key: str | None, *, purpose: str) -> Challenge | None:
-    data = cache.get(_cache_key(key)) if key else None
+    data = _load(key)
     if not data or data["purpose"] != purpose:
         return None
     return Challenge(key=key or "", purpose=purpose, user_id=data["user"], phone=data["phone"])
@@ -92,7 +101,7 @@ def pending(key: str | None, *, purpose: str) -> Challenge | None:
 def issue_code(key: str) -> tuple[Answered, str] | None:
     """Make the challenge's code (six digits) and keep its hash; None for a challenge that is
     gone or has no account. Called by the task that sends it."""
-    data = cache.get(_cache_key(key))
+    data = _load(key)
     if not data or data["user"] is None:
         return None
     code = f"{secrets.randbelow(1_000_000):06d}"
@@ -105,7 +114,7 @@ def use_code(key: str | None, *, purpose: str, code: str) -> Answered | None:
     """The challenge the right code answers, used up; None for a wrong code (counted: the
     MAX_TRIES-th ends the challenge) or a challenge gone, of another purpose or with no
     account."""
-    data = cache.get(_cache_key(key)) if key else None
+    data = _load(key)
     if not key or not data or data["purpose"] != purpose:
         return None
     if (
