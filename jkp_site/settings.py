@@ -349,6 +349,9 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="JKP <noreply@jkp.invalid>")
 # The public address of the site, for links in e-mails (read outside any request).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Text messages (jkp_site.core.sms): the console in development; none until a gateway is
+# named in production, and then the portal offers a phone number beside the e-mail address.
+SMS_BACKEND = env.str("SMS_BACKEND", default="jkp_site.core.sms.ConsoleBackend" if DEBUG else "")
 
 # --- Security -------------------------------------------------------------------------------
 # No page loads anything from another origin: every asset is vendored under static/.
@@ -461,7 +464,8 @@ CELERY_TASK_ROUTES = {
     "imports.tasks.remove_expired_import_files_task": {"queue": "imports"},
     "claims.tasks.notify_case_event_task": {"queue": "notifications"},
     "claims.tasks.retry_notifications_task": {"queue": "notifications"},
-    "portal.tasks.send_password_reset_task": {"queue": "notifications"},
+    "jkp_site.core.tasks.send_password_reset_task": {"queue": "notifications"},
+    "portal.tasks.send_phone_code_task": {"queue": "notifications"},
     "claims.tasks.remove_expired_documents_task": {"queue": "default"},
     "reports.tasks.run_report_job_task": {"queue": "default"},
     "reports.tasks.resume_stale_report_jobs_task": {"queue": "default"},

@@ -11,6 +11,7 @@ from jkp_site.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "jkp_site.core.sms.LocmemBackend"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="jkp-test-media-"))
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # Tasks run inline in tests unless a test drives a real worker (see tests/celery).

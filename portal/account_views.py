@@ -1,7 +1,8 @@
 """The portal's password and session pages, and the officer's reset link for a worker.
 
-Workers: "Forgot your password?" (Django's reset by a signed e-mail link), the page the link
-opens, a password change, and "sign out everywhere". Branch officers: after checking a
+Workers: "Forgot your password?" (Django's reset by a signed e-mail link, or by a code sent by
+SMS to the confirmed mobile number, which then opens the same page a link does), the page the
+link opens, a password change, and "sign out everywhere". Branch officers: after checking a
 worker's identity in person, a one-time reset link for the worker's portal account, shown
 once and recorded.
 """
@@ -13,22 +14,24 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jkp_site.core import sms
 from jkp_site.core.account_views import sign_out_everywhere
 from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.http import AuthenticatedHttpRequest
+from jkp_site.core.net import client_ip
 from jkp_site.core.passwords import password_was_set
 from jkp_site.core.permissions import AccountPerm
 from jkp_site.core.session_policy import end_all_sessions
 from participants.selectors import participants_visible_to, search_participants
-from portal import services
-from portal.account_forms import WorkerPasswordResetForm
+from portal import codes, services
+from portal.account_forms import PhoneResetForm, SmsCodeForm, WorkerPasswordResetForm
 from portal.views import worker_required
 
 
@@ -44,6 +47,9 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = WorkerPasswordResetForm
     success_url = reverse_lazy("portal:password_reset_done")
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "sms_available": sms.available()}
+
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "portal/password_reset_done.html"
@@ -58,7 +64,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        password_was_set(form.user)
+        password_was_set(form.user, request=self.request)
         return response
 
 
@@ -83,6 +89,58 @@ password_reset = PasswordResetView.as_view()
 password_reset_done = PasswordResetDoneView.as_view()
 password_reset_confirm = PasswordResetConfirmView.as_view()
 password_reset_complete = PasswordResetCompleteView.as_view()
+
+
+RESET_CODE_SESSION_KEY = "portal:reset_code"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_reset_phone(request: HttpRequest) -> HttpResponse:
+    """KPJ number and mobile number; the next page asks for the code, whether or not they
+    belong to an account (then no code is sent and none works)."""
+    if not sms.available():
+        raise Http404
+    form = PhoneResetForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        request.session[RESET_CODE_SESSION_KEY] = services.start_phone_reset(
+            kpj_number=form.cleaned_data["kpj_number"],
+            phone=form.cleaned_data["phone"],
+            ip_address=client_ip(request),
+        )
+        return redirect("portal:password_reset_code")
+    return render(request, "portal/password_reset_phone.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_reset_code(request: HttpRequest) -> HttpResponse:
+    """The code typed back opens the page of a reset link, where the new password is chosen."""
+    key = request.session.get(RESET_CODE_SESSION_KEY)
+    if key is None:
+        return redirect("portal:password_reset_phone")
+    form = SmsCodeForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            path = services.finish_phone_reset(
+                key=key, code=form.cleaned_data["code"], ip_address=client_ip(request)
+            )
+        except services.CodesThrottledError as exc:
+            form.add_error(None, exc.message)
+            status = 429
+        except ApplicationError as exc:
+            form.add_error("code", exc.message)
+            status = 400
+        else:
+            request.session.pop(RESET_CODE_SESSION_KEY, None)
+            return redirect(path)
+    return render(
+        request,
+        "portal/password_reset_code.html",
+        {"form": form, "minutes": codes.CODE_MINUTES},
+        status=status,
+    )
 
 
 @worker_required

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import Document, TerminationReason
+from jkp_site.core import sms
 from jkp_site.core.account_forms import SignInForm
 from participants.models import ContractType
 from training.models import JobSeekingActivity
@@ -55,6 +56,27 @@ class DigitsField(forms.CharField):
         return _digits(super().to_python(value))
 
 
+class MobileField(forms.CharField):
+    """An Indonesian mobile number as people write it (0812-…, +62 812 …), kept as +62…."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 24)
+        kwargs.setdefault("help_text", _("For example 0812 3456 7890."))
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        number = sms.normalise_mobile(value)
+        if number is None:
+            raise forms.ValidationError(
+                _("Enter an Indonesian mobile number, such as 0812 3456 7890.")
+            )
+        return number
+
+
 class ActivationForm(forms.Form):
     nik = DigitsField(
         length=16,
@@ -82,9 +104,21 @@ class ActivationForm(forms.Form):
     )
     email = forms.EmailField(
         label=_("E-mail address"),
+        required=False,
         help_text=_("We send a link to confirm it, then tell you there about your case."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    phone = MobileField(
+        label=_("Or your mobile phone number"),
+        required=False,
+        help_text=_("We send a code by SMS to confirm it. For example 0812 3456 7890."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not sms.available():
+            del self.fields["phone"]
+            self.fields["email"].required = True
 
     def clean_password1(self) -> str:
         password = self.cleaned_data["password1"]
@@ -100,7 +134,15 @@ class ActivationForm(forms.Form):
             and cleaned["password1"] != cleaned["password2"]
         ):
             self.add_error("password2", _("The two passwords are not the same."))
+        given = cleaned.get("email") or cleaned.get("phone")
+        mistyped = "email" in self.errors or "phone" in self.errors
+        if "phone" in self.fields and not given and not mistyped:
+            self.add_error("email", _("Give an e-mail address or a mobile phone number (or both)."))
         return cleaned
+
+
+class PhoneForm(forms.Form):
+    phone = MobileField(label=_("Mobile phone number"))
 
 
 class EmailForm(forms.Form):

@@ -241,12 +241,6 @@ def proof_combinations() -> list[list[str]]:
 class TimelineEntry:
     when: dt.datetime
     message: WorkerMessage
-    upcoming: bool = False
-    claim: Claim | None = None
-
-
-def _at_day_end(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)))
 
 
 def instalment_message(instalment: CashInstalment) -> WorkerMessage:
@@ -299,39 +293,32 @@ def instalments_of(claim: Claim) -> list[CashInstalment]:
 
 
 INSTALMENT_EVENT_PREFIX = "instalment_"
-SETTLED = (
-    CashInstalment.Status.PAID,
-    CashInstalment.Status.NOT_PAID,
-    CashInstalment.Status.REJECTED,
-    CashInstalment.Status.CANCELLED,
-)
 
 
-def timeline(claim: Claim, *, instalments: list[CashInstalment]) -> list[TimelineEntry]:
-    """What happened to the case, in the worker's words, then the instalments still to come.
+def timeline(claim: Claim) -> list[TimelineEntry]:
+    """What happened to the case, in the worker's words, oldest first.
 
-    Internal steps (reassignment, drafts saved) are left out; instalments appear when paid or
-    settled, and the ones still expected follow at the end.
+    Internal steps (reassignment, drafts saved) are left out, and so are the instalments: the
+    schedule is told once, month by month, by `schedule`.
     """
     entries = []
-    # Instalments are told once, from their own rows below, not again from their events.
     for event in case_events_of(claim).exclude(action__startswith=INSTALMENT_EVENT_PREFIX):
         event.claim = claim  # the claim is at hand: no query per event
         message = message_for(event)
         if message is not None:
             entries.append(TimelineEntry(when=event.created_at, message=message))
-    upcoming = []
-    for instalment in instalments:
-        message = instalment_message(instalment)
-        if instalment.status in SETTLED:
-            when = instalment.paid_at or _at_day_end(instalment.due_date)
-            entries.append(TimelineEntry(when=when, message=message))
-        else:
-            upcoming.append(
-                TimelineEntry(when=_at_day_end(instalment.due_date), message=message, upcoming=True)
-            )
-    entries.sort(key=lambda entry: entry.when)
-    return entries + upcoming
+    return entries
+
+
+@dataclass(frozen=True)
+class ScheduleLine:
+    instalment: CashInstalment
+    message: WorkerMessage
+
+
+def schedule(instalments: list[CashInstalment]) -> list[ScheduleLine]:
+    """The six months of cash, each in the worker's words: due, paid, or not paid and why."""
+    return [ScheduleLine(instalment, instalment_message(instalment)) for instalment in instalments]
 
 
 @dataclass(frozen=True)

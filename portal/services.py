@@ -1,4 +1,4 @@
-"""Writes of the worker portal: account activation, e-mail confirmation, reset links.
+"""Writes of the worker portal: account activation, e-mail and phone confirmation, resets.
 
 Everything a worker does to a claim or a benefit goes through the workflow services
 (claims.services) and the benefit services (benefits.services); this module only owns the
@@ -10,15 +10,18 @@ is told about the case is claims.notifications.
 import datetime as dt
 import math
 from collections.abc import Callable
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import signing
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -30,8 +33,10 @@ from jkp_site.core.models import AccountEvent, User
 from jkp_site.core.passwords import reset_path
 from jkp_site.core.permissions import AccountPerm
 from jkp_site.core.roles import Role
+from jkp_site.core.throttle import reset_allowed_for, reset_allowed_from, within_limit
 from participants.models import Participant
 from participants.selectors import participants_visible_to
+from portal import codes
 from portal.throttle import ActivationThrottle
 
 EMAIL_CONFIRM_SALT = "portal.confirm-email"
@@ -74,7 +79,7 @@ class AccountExistsError(ApplicationError):
         super().__init__(
             _(
                 "A portal account already exists for this participant. Sign in with your KPJ "
-                "number; if you forgot the password, ask your branch to reset it."
+                "number; if you forgot the password, choose “Forgot your password?” there."
             ),
             code="account_exists",
         )
@@ -232,4 +237,111 @@ def issue_branch_reset_link(
         request=request,
         note="identity checked in person",
     )
+    return reset_path(user, portal=True)
+
+
+# --- The mobile number: confirmed by a code, and a reset by a code ------------------------------
+
+# Codes sent to one signed-in account an hour; wrong codes typed from one address an hour.
+CODES_PER_ACCOUNT = 3
+WRONG_CODES_PER_ADDRESS = 20
+CODE_WINDOW_SECONDS = 60 * 60
+
+
+class InvalidCodeError(ApplicationError):
+    def __init__(self) -> None:
+        super().__init__(
+            _("This code is wrong or has expired. Check the SMS, or ask for a new code."),
+            code="invalid_code",
+            field="code",
+        )
+
+
+class CodesThrottledError(ApplicationError):
+    def __init__(self) -> None:
+        super().__init__(
+            _("Too many codes asked for or typed. For your security, wait an hour."),
+            code="throttled",
+        )
+
+
+def _send_code(key: str, ip_address: str) -> None:
+    from portal.tasks import send_phone_code_task
+
+    language = translation.get_language() or "id"
+    transaction.on_commit(partial(send_phone_code_task.delay, key, language, ip_address))
+
+
+def start_phone_confirmation(*, user: User, phone: str, ip_address: str) -> str:
+    """Send a code by SMS (after commit) to ``phone``, which becomes the account's mobile
+    number once the code is typed back (confirm_phone). Returns the challenge's key, for the
+    session. At most CODES_PER_ACCOUNT an hour (CodesThrottledError)."""
+    if not within_limit(f"portal:code:user:{user.pk}", CODES_PER_ACCOUNT, CODE_WINDOW_SECONDS):
+        raise CodesThrottledError()
+    key = codes.start(purpose=codes.CONFIRM_PHONE, user_id=user.pk, phone=phone)
+    _send_code(key, ip_address)
+    return key
+
+
+def _check_code(*, key: str | None, purpose: str, code: str, ip_address: str) -> codes.Answered:
+    if cache.get(f"portal:code:wrong:{ip_address}", 0) >= WRONG_CODES_PER_ADDRESS:
+        raise CodesThrottledError()
+    challenge = codes.use_code(key, purpose=purpose, code=code)
+    if challenge is None:
+        within_limit(
+            f"portal:code:wrong:{ip_address}", WRONG_CODES_PER_ADDRESS, CODE_WINDOW_SECONDS
+        )
+        raise InvalidCodeError()
+    return challenge
+
+
+@transaction.atomic
+def confirm_phone(*, user: User, key: str | None, code: str, ip_address: str) -> User:
+    """Record the mobile number the code confirms, on the account and the participant record.
+
+    Raises InvalidCodeError for a wrong, used or expired code, or one sent for another account;
+    CodesThrottledError after too many wrong codes from the address.
+    """
+    challenge = _check_code(key=key, purpose=codes.CONFIRM_PHONE, code=code, ip_address=ip_address)
+    if challenge.user_id != user.pk:
+        raise InvalidCodeError()
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    locked.phone = challenge.phone
+    locked.save(update_fields=["phone"])
+    Participant.objects.filter(user=locked).update(phone=challenge.phone, updated_at=timezone.now())
+    return locked
+
+
+def start_phone_reset(*, kpj_number: str, phone: str, ip_address: str) -> str:
+    """A password reset by SMS for the worker's account with this KPJ number and this
+    confirmed mobile number. Returns a challenge's key whether or not such an account exists
+    (then nothing is sent, and no code will do), so the answer tells nothing; past the limits
+    of a reset by e-mail (per address, per account) nothing is sent either."""
+    user = (
+        User.objects.filter(
+            Q(username=kpj_number) | Q(participant__kpj_number=kpj_number),
+            phone=phone,
+            is_active=True,
+            participant__isnull=False,
+        )
+        .exclude(phone="")
+        .first()
+    )
+    if user is not None and (
+        is_staff_member(user) or not reset_allowed_from(ip_address) or not reset_allowed_for(user)
+    ):
+        user = None
+    key = codes.start(purpose=codes.RESET_PASSWORD, user_id=user.pk if user else None, phone=phone)
+    _send_code(key, ip_address)
+    return key
+
+
+def finish_phone_reset(*, key: str | None, code: str, ip_address: str) -> str:
+    """The path of a fresh reset link (Django's signed, single-use token) for the account the
+    code was sent to; the worker chooses the new password there. Raises InvalidCodeError or
+    CodesThrottledError as confirm_phone does."""
+    challenge = _check_code(key=key, purpose=codes.RESET_PASSWORD, code=code, ip_address=ip_address)
+    user = User.objects.filter(pk=challenge.user_id, is_active=True).first()
+    if user is None:
+        raise InvalidCodeError()
     return reset_path(user, portal=True)

@@ -11,6 +11,8 @@ urlpatterns = [
     path("logout/everywhere/", account_views.logout_everywhere, name="logout_everywhere"),
     path("password/reset/", account_views.password_reset, name="password_reset"),
     path("password/reset/sent/", account_views.password_reset_done, name="password_reset_done"),
+    path("password/reset/phone/", account_views.password_reset_phone, name="password_reset_phone"),
+    path("password/reset/code/", account_views.password_reset_code, name="password_reset_code"),
     path(
         "password/reset/<uidb64>/<token>/",
         account_views.password_reset_confirm,
@@ -25,6 +27,8 @@ urlpatterns = [
     path("activate/", views.activate, name="activate"),
     path("email/", views.change_email, name="change_email"),
     path("email/confirm/<str:token>/", views.confirm_email, name="confirm_email"),
+    path("phone/", views.change_phone, name="change_phone"),
+    path("phone/confirm/", views.confirm_phone, name="confirm_phone"),
     path("check/", views.precheck, name="precheck"),
     path("notifications/", views.notifications, name="notifications"),
     path("claims/new/", views.file_claim, name="file_claim"),

@@ -5,6 +5,7 @@ Every page but activation, sign-in and the e-mail link needs a signed-in worker
 start from that worker's participant record.
 """
 
+import datetime as dt
 from functools import wraps
 
 from django.contrib import messages
@@ -28,11 +29,13 @@ from claims import services as claim_services
 from claims.models import Claim
 from claims.rules import NoRuleVersionError, ScenarioError
 from claims.vocabulary import WithdrawReason
+from jkp_site.core import sms
 from jkp_site.core.confirm import confirm_page, is_confirmed
 from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.http import AuthenticatedHttpRequest
 from jkp_site.core.net import client_ip
-from portal import selectors, services
+from portal import codes, selectors, services
+from portal.account_forms import SmsCodeForm
 from portal.forms import (
     ActivationForm,
     ActivityForm,
@@ -43,6 +46,7 @@ from portal.forms import (
     EmailForm,
     EmploymentStatusForm,
     KapkForm,
+    PhoneForm,
     PortalAuthenticationForm,
     TerminationForm,
 )
@@ -102,6 +106,8 @@ def _email_link(request: HttpRequest):
 
 @require_http_methods(["GET", "POST"])
 def activate(request: HttpRequest) -> HttpResponse:
+    """Activation with an e-mail address, a mobile number (when SMS is configured) or both:
+    the address gets a link, the number a code typed back on the next page."""
     if request.user.is_authenticated:
         return redirect("portal:home")
     form = ActivationForm(_posted(request))
@@ -122,17 +128,88 @@ def activate(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             _apply_errors(form, exc)
         else:
-            services.send_email_confirmation(
-                user=user, email=data["email"], link_for=_email_link(request)
-            )
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(
-                request,
-                _("Your account is ready. We sent a link to %(email)s: open it to confirm.")
-                % {"email": data["email"]},
-            )
+            messages.success(request, _("Your account is ready."))
+            if data["email"]:
+                services.send_email_confirmation(
+                    user=user, email=data["email"], link_for=_email_link(request)
+                )
+                messages.info(
+                    request,
+                    _("We sent a link to %(email)s: open it to confirm.")
+                    % {"email": data["email"]},
+                )
+            if data.get("phone"):
+                return _send_phone_code(request, user, data["phone"])
             return redirect("portal:home")
     return render(request, "portal/activate.html", {"form": form}, status=status)
+
+
+PHONE_CODE_SESSION_KEY = "portal:phone_code"
+
+
+def _send_phone_code(request: HttpRequest, user, phone: str) -> HttpResponse:
+    """Send a code to confirm ``phone`` and open the page to type it (its key in the session)."""
+    try:
+        key = services.start_phone_confirmation(
+            user=user, phone=phone, ip_address=client_ip(request)
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("portal:home")
+    request.session[PHONE_CODE_SESSION_KEY] = key
+    return redirect("portal:confirm_phone")
+
+
+@worker_required
+@require_http_methods(["GET", "POST"])
+def change_phone(request: AuthenticatedHttpRequest, participant) -> HttpResponse:
+    if not sms.available():
+        raise Http404
+    form = PhoneForm(_posted(request), initial={"phone": request.user.phone})
+    if request.method == "POST" and form.is_valid():
+        return _send_phone_code(request, request.user, form.cleaned_data["phone"])
+    return render(request, "portal/phone_form.html", {"form": form})
+
+
+@worker_required
+@require_http_methods(["GET", "POST"])
+def confirm_phone(request: AuthenticatedHttpRequest, participant) -> HttpResponse:
+    """The code sent by SMS, typed back; "send a new code" (POST ``resend``) sends another."""
+    key = request.session.get(PHONE_CODE_SESSION_KEY)
+    challenge = codes.pending(key, purpose=codes.CONFIRM_PHONE)
+    if challenge is None or challenge.user_id != request.user.pk:
+        if request.method == "POST":
+            messages.error(request, _("That code has expired. Ask for a new one."))
+        return redirect("portal:change_phone")
+    if request.method == "POST" and "resend" in request.POST:
+        return _send_phone_code(request, request.user, challenge.phone)
+    form = SmsCodeForm(_posted(request))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.confirm_phone(
+                user=request.user,
+                key=key,
+                code=form.cleaned_data["code"],
+                ip_address=client_ip(request),
+            )
+        except services.CodesThrottledError as exc:
+            _apply_errors(form, exc)
+            status = 429
+        except ApplicationError as exc:
+            _apply_errors(form, exc)
+            status = 400
+        else:
+            request.session.pop(PHONE_CODE_SESSION_KEY, None)
+            messages.success(request, _("Thank you: your mobile number is confirmed."))
+            return redirect("portal:home")
+    return render(
+        request,
+        "portal/confirm_phone.html",
+        {"form": form, "phone": sms.masked(challenge.phone), "minutes": codes.CODE_MINUTES},
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -175,13 +252,39 @@ def home(request: AuthenticatedHttpRequest, participant) -> HttpResponse:
                 for claim in selectors.claims_of(participant).order_by("-created_at")
             ],
             "draft": selectors.open_draft(participant),
+            "sms_available": sms.available(),
+            "phone": sms.masked(request.user.phone) if request.user.phone else "",
         },
     )
 
 
+PRECHECK_SESSION_KEY = "portal:precheck"
+
+
+def _remember_precheck(request: HttpRequest, answers: dict) -> None:
+    """The pre-check's answers, kept in the session (never in a URL) for the claim form."""
+    request.session[PRECHECK_SESSION_KEY] = {
+        name: value.isoformat() if isinstance(value, dt.date) else value
+        for name, value in answers.items()
+    }
+
+
+def _precheck_answers(request: HttpRequest) -> dict:
+    """The answers of the worker's last pre-check in this session, as the claim form's initial
+    data (dates as dates); an empty dict when there was none."""
+    kept = request.session.get(PRECHECK_SESSION_KEY) or {}
+    return {
+        name: dt.date.fromisoformat(value) if value and name.endswith("_date") else value
+        for name, value in kept.items()
+        if name in TerminationForm.base_fields
+    }
+
+
 @worker_required
+@require_http_methods(["GET", "POST"])
 def precheck(request: AuthenticatedHttpRequest, participant) -> HttpResponse:
-    """GET with the form's fields runs the check: nothing is written, so nothing is POSTed."""
+    """POSTed, so what the worker says of their PHK stays out of URLs and logs. Nothing is
+    written but the answers, kept in the session: "File a claim" starts from them."""
     employment = selectors.last_employment(participant)
     initial = {}
     if employment is not None:
@@ -189,7 +292,7 @@ def precheck(request: AuthenticatedHttpRequest, participant) -> HttpResponse:
             "contract_type": employment.contract_type,
             "contract_end_date": employment.end_date,
         }
-    form = TerminationForm(request.GET if "phk_date" in request.GET else None, initial=initial)
+    form = TerminationForm(_posted(request), initial={**initial, **_precheck_answers(request)})
     result = None
     if form.is_bound and form.is_valid():
         try:
@@ -198,6 +301,8 @@ def precheck(request: AuthenticatedHttpRequest, participant) -> HttpResponse:
             form.add_error(None, exc.message)
         except NoRuleVersionError:
             form.add_error("phk_date", _("JKP did not exist yet on that date."))
+        else:
+            _remember_precheck(request, form.cleaned_data)
     return render(request, "portal/precheck.html", {"form": form, "result": result})
 
 
@@ -247,7 +352,8 @@ def file_claim(request: AuthenticatedHttpRequest, participant) -> HttpResponse:
             "contract_type": employment.contract_type,
             "contract_end_date": employment.end_date,
         }
-    form = ClaimTerminationForm(_posted(request), initial=initial)
+    prechecked = _precheck_answers(request)
+    form = ClaimTerminationForm(_posted(request), initial={**initial, **prechecked})
     if request.method == "POST" and form.is_valid():
         if employer is None:
             form.add_error(None, _("No employer is recorded for you: ask your branch for help."))
@@ -263,9 +369,12 @@ def file_claim(request: AuthenticatedHttpRequest, participant) -> HttpResponse:
             except ApplicationError as exc:
                 _apply_errors(form, exc)
             else:
+                request.session.pop(PRECHECK_SESSION_KEY, None)
                 messages.success(request, _("Your draft is saved. Next: your bank account."))
                 return redirect(_step_url(claim, "bank"))
-    return _render_step(request, None, "phk", {"form": form, "employer": employer})
+    return _render_step(
+        request, None, "phk", {"form": form, "employer": employer, "prechecked": bool(prechecked)}
+    )
 
 
 @worker_required
@@ -415,7 +524,6 @@ def claim_detail(request: AuthenticatedHttpRequest, participant, pk: int) -> Htt
                 messages.success(request, _("Document uploaded; the officer will check it."))
                 return redirect("portal:claim", pk=claim.pk)
         status = 400
-    instalments = selectors.instalments_of(claim)
     returned = selectors.was_returned(claim)
     can = workflow.available_actions(claim, request.user)
     context = {
@@ -423,8 +531,8 @@ def claim_detail(request: AuthenticatedHttpRequest, participant, pk: int) -> Htt
         "status_words": wording.status_words(claim),
         "waiting_for": wording.waiting_for(claim, returned=returned),
         "returned": returned,
-        "timeline": selectors.timeline(claim, instalments=instalments),
-        "instalments": instalments,
+        "timeline": selectors.timeline(claim),
+        "schedule": selectors.schedule(selectors.instalments_of(claim)),
         "documents": selectors.documents_of(claim),
         "rejection": selectors.rejection_of(claim),
         "upload_form": upload_form if claim.state in REUPLOAD_STATES else None,

@@ -425,7 +425,8 @@ BENEFIT_STAFF = roles(O, S, C)  # training.manage_activity
 
 EXPECTED: dict[str, Row] = {
     # --- site ---------------------------------------------------------------------------------
-    "home": signed_in(),
+    # Signed out, the home page is the staff sign-in beside the workers' way in to the portal.
+    "home": public(),
     "healthz": public(OK, METHOD),
     "readyz": public(),  # readiness for the load balancer (any method)
     # Prometheus: only a scraper with the token or from an allowed network (tests/ops).
@@ -444,6 +445,8 @@ EXPECTED: dict[str, Row] = {
     "account:security": signed_in(),
     "account:logout_everywhere": signed_in(METHOD, LOGIN),
     "account:password_change": signed_in(),
+    "account:password_reset": public(),  # staff ask for a link by e-mail
+    "account:password_reset_done": public(OK, METHOD),
     "account:password_reset_confirm": public(),  # a link that is not valid
     "account:password_reset_complete": public(OK, METHOD),
     # A supervisor resets the second factor of the branch's staff; the superuser anyone's.
@@ -551,12 +554,16 @@ EXPECTED: dict[str, Row] = {
     "portal:logout_everywhere": signed_in(METHOD, LOGIN),
     "portal:password_reset": public(),
     "portal:password_reset_done": public(OK, METHOD),
+    "portal:password_reset_phone": public(),  # KPJ and mobile number: a code by SMS
+    "portal:password_reset_code": public(),  # no code asked for in this session: sent back
     "portal:password_reset_confirm": public(),  # a link that is not valid
     "portal:password_reset_complete": public(OK, METHOD),
     "portal:password_change": portal(OK, OK, owner="none"),
     "portal:activate": public(),
     "portal:confirm_email": public(),  # POST with a token that is not valid: 400
     "portal:change_email": portal(OK, OK, owner="none"),
+    "portal:change_phone": portal(OK, OK, owner="none"),
+    "portal:confirm_phone": portal(OK, OK, owner="none"),  # no code pending: to change_phone
     "portal:precheck": portal(OK, OK, owner="none"),
     "portal:notifications": portal(OK, OK, owner="none"),
     "portal:file_claim": portal(OK, OK, owner="none"),

@@ -3,6 +3,7 @@ reset of a second factor."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from jkp_site.core import twofactor
-from jkp_site.core.account_forms import CodeForm, FirstCodeForm
+from jkp_site.core.account_forms import CodeForm, FirstCodeForm, StaffPasswordResetForm
 from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.http import AuthenticatedHttpRequest
 from jkp_site.core.identity import STAFF_ROLES, is_staff_member
@@ -203,6 +204,23 @@ class StaffPasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+class StaffPasswordResetView(auth_views.PasswordResetView):
+    """Staff ask for a reset link by e-mail (workers use the portal's page): the same answer
+    whether or not the address is a staff member's, limited per address and per account."""
+
+    template_name = "registration/password_reset_form.html"
+    form_class = StaffPasswordResetForm
+    success_url = reverse_lazy("account:password_reset_done")
+
+
+class StaffPasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "registration/password_reset_done.html"
+
+    def get_context_data(self, **kwargs):
+        minutes = settings.PASSWORD_RESET_TIMEOUT // 60
+        return {**super().get_context_data(**kwargs), "minutes": minutes}
+
+
 class StaffPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """The page a reset link opens (Django's signed, expiring, single-use token)."""
 
@@ -211,7 +229,7 @@ class StaffPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        password_was_set(form.user)
+        password_was_set(form.user, request=self.request)
         return response
 
 

@@ -41,20 +41,24 @@ def is_staff_member(user: User) -> bool:
 def record_account_event(
     *,
     kind: str,
-    actor: User,
+    actor: User | None,
     subject: User,
     request: HttpRequest | None = None,
+    ip_address: str = "",
     note: str = "",
 ) -> AccountEvent:
+    """Record what was done to ``subject``'s sign-in. ``actor`` None: someone not signed in
+    (a reset asked for on a public page); the address is the request's, or ``ip_address``
+    where the request is gone (a background task)."""
     from jkp_site.core.models import AccountEvent
     from jkp_site.core.net import client_ip
 
     return AccountEvent.objects.create(
         kind=kind,
         actor=actor,
-        actor_username=actor.get_username(),
+        actor_username=actor.get_username() if actor is not None else "",
         subject=subject,
         subject_username=subject.get_username(),
-        ip_address=client_ip(request) if request is not None else "",
+        ip_address=client_ip(request) if request is not None else ip_address,
         note=note[:255],
     )

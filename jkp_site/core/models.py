@@ -66,6 +66,9 @@ class User(AbstractUser):
         related_name="staff",
         verbose_name=_("branch office"),
     )
+    # A worker's mobile number, once they typed back the code sent to it (portal): where a
+    # password reset code may go. Kept as +62…; blank until confirmed.
+    phone = models.CharField(_("confirmed mobile number"), max_length=20, blank=True)
 
     # Not a subclass of AbstractUser.Meta: it would add only `abstract`, which Django drops for
     # a concrete child anyway, and its names, which are given here.
@@ -92,6 +95,8 @@ class AccountEvent(models.Model):
         SECOND_FACTOR_RESET = "otp_reset", _("second factor reset")
         BRANCH_RESET_LINK = "branch_reset_link", _("password reset link issued at the branch")
         ADMIN_RESET_LINK = "admin_reset_link", _("password reset link issued by an administrator")
+        RESET_ASKED = "reset_asked", _("password reset asked for (by e-mail or phone)")
+        PASSWORD_RESET = "password_reset", _("password set again after a reset")
 
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     actor = models.ForeignKey(

@@ -3,7 +3,11 @@ for ``PASSWORD_RESET_TIMEOUT`` seconds and only until the password (or the last 
 changes, so each link works once.
 
 Workers' links open on the portal; staff links on /accounts/. Links issued by a person (an
-officer at the branch, a superuser in the admin) are recorded as an AccountEvent.
+officer at the branch, a superuser in the admin), a reset asked for on a public page and each
+password set through a link are recorded as an AccountEvent.
+
+A link in an e-mail is built from the address of the request that asked for it (Django checks
+its host against ALLOWED_HOSTS), so it opens where the person is.
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from jkp_site.core.identity import is_staff_member
+from jkp_site.core.identity import is_staff_member, record_account_event
 from jkp_site.core.session_policy import end_all_sessions
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from jkp_site.core.models import User
 
 
@@ -36,10 +42,16 @@ def reset_path(user: User, *, portal: bool | None = None) -> str:
     )
 
 
-def password_was_set(user: User) -> None:
+def password_was_set(user: User, *, request: HttpRequest | None = None) -> None:
     """After a reset: every session of the user ends, and a lockout of the user name (perhaps
-    a stranger's doing) is lifted, since the owner just proved the account is theirs."""
+    a stranger's doing) is lifted, since the owner just proved the account is theirs. Recorded
+    as an AccountEvent of the account itself."""
     from axes.utils import reset as axes_reset
+
+    from jkp_site.core.models import AccountEvent
 
     end_all_sessions(user)
     axes_reset(username=user.get_username())
+    record_account_event(
+        kind=AccountEvent.Kind.PASSWORD_RESET, actor=user, subject=user, request=request
+    )

@@ -6,6 +6,9 @@ counted per client address (``jkp_site.core.net.client_ip``): once ``LOGIN_SPRAY
 distinct user names have failed from one address within ``LOGIN_SPRAY_WINDOW_MINUTES``, that
 address may not try any sign-in for the same time. Counts live in the Django cache (Redis in
 production, shared by every web node); user names are kept there only as keyed hashes.
+
+Password resets asked for (by e-mail or by a code sent by SMS) are limited the same way, per
+address and per account (``reset_allowed_from``, ``reset_allowed_for``), without saying so.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import hmac
 import time
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -86,3 +90,31 @@ class SprayGuardBackend:
             request.axes_locked_out = True  # type: ignore[attr-defined]
             raise PermissionDenied("too many user names tried from this address")
         return None
+
+
+def within_limit(key: str, limit: int, window_seconds: int) -> bool:
+    """Count one more use of ``key`` in a fixed window; False once past ``limit``. For what
+    may be asked a few times an hour (reset e-mails, codes by SMS) without saying it was
+    refused."""
+    if cache.add(key, 1, timeout=window_seconds):
+        return True
+    try:
+        return int(cache.incr(key)) <= limit
+    except ValueError:  # expired between add() and incr()
+        cache.add(key, 1, timeout=window_seconds)
+        return True
+
+
+# At most this many password resets asked for from one address, and for one account, an hour
+# (by e-mail or by phone); past that nothing is sent, and the page says the same as always.
+RESETS_PER_ADDRESS = 10
+RESETS_PER_ACCOUNT = 3
+RESET_WINDOW_SECONDS = 60 * 60
+
+
+def reset_allowed_from(address: str) -> bool:
+    return within_limit(f"auth:reset:ip:{address}", RESETS_PER_ADDRESS, RESET_WINDOW_SECONDS)
+
+
+def reset_allowed_for(user: AbstractBaseUser) -> bool:
+    return within_limit(f"auth:reset:user:{user.pk}", RESETS_PER_ACCOUNT, RESET_WINDOW_SECONDS)

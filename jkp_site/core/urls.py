@@ -14,6 +14,12 @@ urlpatterns = [
     path("security/", views.security, name="security"),
     path("logout/everywhere/", views.logout_everywhere, name="logout_everywhere"),
     path("password/change/", views.StaffPasswordChangeView.as_view(), name="password_change"),
+    path("password/reset/", views.StaffPasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        views.StaffPasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
     path(
         "reset/<uidb64>/<token>/",
         views.StaffPasswordResetConfirmView.as_view(),

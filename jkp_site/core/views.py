@@ -1,4 +1,4 @@
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -9,9 +9,16 @@ from django.views.decorators.http import require_GET
 from jkp_site.core.roles import Role
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The home page of whoever is signed in: workers go to the portal, staff to their work."""
+    """The home page of whoever is signed in: workers go to the portal, staff to their work.
+
+    Signed out, it is the staff sign-in page with the workers' way in to the portal beside it
+    (the form posts to the sign-in address, where the throttles and the second step apply).
+    """
+    if not request.user.is_authenticated:
+        return render(
+            request, "registration/login.html", {"form": AuthenticationForm(request), "next": ""}
+        )
     roles = {group.name for group in request.user.groups.all()}
     if Role.PESERTA.value in roles and not request.user.is_staff:
         try:

@@ -6,6 +6,7 @@ from django.urls import reverse
 from jkp_site.core.models import User
 from jkp_site.core.money import format_rupiah
 from participants.models import Participant
+from tests.language import InEnglish
 
 pytestmark = pytest.mark.django_db
 
@@ -42,10 +43,34 @@ def test_pages_carry_a_content_security_policy_without_outside_origins(client):
     assert "http" not in policy
 
 
-def test_home_requires_sign_in(client):
-    response = client.get("/")
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+def test_the_home_page_signed_out_is_the_staff_sign_in_beside_the_workers_way_in(client):
+    response = InEnglish(client).get("/")
+
+    assert response.status_code == 200
+    assert f'action="{reverse("login")}"' in response.text
+    assert reverse("account:password_reset") in response.text
+    workers = response.text.split('id="workers-way-in"', 1)[1]
+    assert "Workers: the JKP portal" in workers
+    assert f'href="{reverse("portal:login")}"' in workers
+    assert f'href="{reverse("portal:activate")}"' in workers
+
+
+def test_signing_in_from_the_home_page_takes_staff_to_their_work(client, officer):
+    officer.set_password("Rahasia-Kuat-2025")
+    officer.save()
+    client.get("/")
+
+    response = client.post(
+        reverse("login"), {"username": officer.username, "password": "Rahasia-Kuat-2025"}
+    )
+
+    assert response["Location"] == reverse("home")
+    assert "Welcome" in InEnglish(client).get("/").text
+
+
+def test_the_staff_sign_in_page_shows_the_workers_way_in_too(client):
+    page = client.get(reverse("login"))
+    assert 'id="workers-way-in"' in page.text
 
 
 @pytest.mark.parametrize(

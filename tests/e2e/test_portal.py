@@ -143,10 +143,12 @@ def test_a_worker_activates_checks_files_and_follows_the_claim(live_server, brow
     checked.audit()
     assert not Claim.objects.filter(participant=person).exists()
 
-    # 4. Filing the claim step by step, with two documents.
+    # 4. Filing the claim step by step, with two documents; the pre-check's answers are there.
     page.get_by_role("link", name="File a claim").click()
-    page.get_by_label("Date your work ended (PHK date)").fill(phk_date().isoformat())
-    page.get_by_label("Why your work ended").select_option("efficiency")
+    assert page.get_by_label("Date your work ended (PHK date)").input_value() == (
+        phk_date().isoformat()
+    )
+    assert page.get_by_label("Why your work ended").input_value() == "efficiency"
     page.get_by_label("Number of the PHK letter or proof").fill("PHK/07/2025")
     checked.audit()
     submit(page, "Save and continue")
@@ -173,11 +175,11 @@ def test_a_worker_activates_checks_files_and_follows_the_claim(live_server, brow
     verify_and_recommend(claim, officer)
     claim_services.approve_claim(claim_id=claim.pk, acting_user=supervisor)
 
-    # 6. The worker sees the decision and the first instalment on the timeline.
+    # 6. The worker sees the decision on the timeline and the first instalment in the schedule.
     page.reload()
-    timeline = page.locator("ol.timeline")
-    assert timeline.get_by_text("Your claim was approved").is_visible()
-    assert timeline.get_by_text(re.compile(r"Month 1: Rp 3\.000\.000 due on")).is_visible()
+    assert page.locator("ol.timeline").get_by_text("Your claim was approved").is_visible()
+    schedule = page.locator("ol.schedule")
+    assert schedule.get_by_text(re.compile(r"Month 1: Rp 3\.000\.000 due on")).is_visible()
     checked.audit()
     page.get_by_role("link", name="Notifications").click()
     assert page.get_by_text("Your claim was approved").first.is_visible()

@@ -42,7 +42,8 @@ def test_every_task_has_a_route():
         ("imports.tasks.run_import_job_task", "imports"),
         ("imports.tasks.resume_stale_imports_task", "imports"),
         ("claims.tasks.notify_case_event_task", "notifications"),
-        ("portal.tasks.send_password_reset_task", "notifications"),
+        ("jkp_site.core.tasks.send_password_reset_task", "notifications"),
+        ("portal.tasks.send_phone_code_task", "notifications"),
         ("jkp_site.outbox.tasks.relay_outbox_task", "default"),
     ],
 )

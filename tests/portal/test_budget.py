@@ -90,11 +90,11 @@ def test_every_worker_page_is_light(worker_client, worker, officer, supervisor):
         reverse("portal:notifications"),
         reverse("portal:change_email"),
         reverse("portal:file_claim"),
-        reverse("portal:precheck")
-        + f"?phk_date={phk_date().isoformat()}&reason=efficiency&contract_type=PKWTT",
     ]
     for url in pages:
         assert_light_and_local(worker_client.get(url))
+    answers = {"phk_date": phk_date(), "reason": "efficiency", "contract_type": "PKWTT"}
+    assert_light_and_local(worker_client.post(reverse("portal:precheck"), answers))
 
     claim = submitted_claim(worker)
     verify_and_recommend(claim, officer)

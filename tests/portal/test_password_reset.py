@@ -285,3 +285,112 @@ def test_only_a_superuser_makes_staff_links(client, supervisor, officer):
 @pytest.fixture
 def otp_on(settings):
     settings.STAFF_OTP_REQUIRED = True
+
+
+# --- the link's address, and the record ------------------------------------------------------
+
+
+def test_the_link_opens_where_the_worker_asked_for_it(
+    client, worker, django_capture_on_commit_callbacks, settings
+):
+    settings.ALLOWED_HOSTS = ["testserver", "localhost"]
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("portal:password_reset"),
+            {"email": "pekerja1@contoh.invalid"},
+            HTTP_HOST="localhost:8123",
+        )
+
+    assert "http://localhost:8123/portal/password/reset/" in mail.outbox[0].body
+
+
+def test_a_forged_host_gets_no_link(client, worker, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("portal:password_reset"),
+            {"email": "pekerja1@contoh.invalid"},
+            HTTP_HOST="evil.invalid",
+        )
+    assert response.status_code == 400
+    assert mail.outbox == []
+
+
+def test_asking_and_resetting_are_on_record(client, worker, django_capture_on_commit_callbacks):
+    ask(
+        client,
+        "pekerja1@contoh.invalid",
+        django_capture_on_commit_callbacks,
+        REMOTE_ADDR="10.7.7.7",
+    )
+    use(client, link_in(mail.outbox[0]))
+
+    asked, done = AccountEvent.objects.order_by("pk")
+    assert (asked.kind, asked.actor, asked.subject, asked.note) == (
+        "reset_asked",
+        None,
+        worker.user,
+        "e-mail",
+    )
+    assert asked.ip_address == "10.7.7.7"
+    assert (done.kind, done.actor, done.subject) == ("password_reset", worker.user, worker.user)
+
+
+def test_nothing_is_recorded_for_an_address_of_no_account(
+    client, django_capture_on_commit_callbacks
+):
+    ask(client, "nobody@contoh.invalid", django_capture_on_commit_callbacks)
+    assert not AccountEvent.objects.exists()
+
+
+# --- staff, by e-mail ----------------------------------------------------------------------
+
+
+def ask_staff(client, email, capture, **extra):
+    with capture(execute=True):
+        return client.post(reverse("account:password_reset"), {"email": email}, **extra)
+
+
+def test_staff_reset_their_own_password_by_e_mail(
+    client, officer, worker, django_capture_on_commit_callbacks
+):
+    officer.email = "petugas@bpjs.invalid"
+    officer.save()
+    assert reverse("account:password_reset") in client.get(reverse("login")).text
+
+    answers = [
+        ask_staff(client, address, django_capture_on_commit_callbacks)
+        for address in ("petugas@bpjs.invalid", "nobody@bpjs.invalid", "pekerja1@contoh.invalid")
+    ]
+
+    assert {a["Location"] for a in answers} == {reverse("account:password_reset_done")}
+    assert [m.to for m in mail.outbox] == [["petugas@bpjs.invalid"]]  # workers use the portal
+    path = link_in(mail.outbox[0])
+    assert path.startswith("/accounts/reset/")
+    done = use(client, path)
+    assert done["Location"] == reverse("account:password_reset_complete")
+    assert sign_in(Client(), officer, NEW).status_code == 302
+    assert list(AccountEvent.objects.values_list("kind", flat=True).order_by("pk")) == [
+        "reset_asked",
+        "password_reset",
+    ]
+
+
+def test_staff_reset_e_mails_are_limited_silently(
+    client, officer, django_capture_on_commit_callbacks
+):
+    officer.email = "petugas@bpjs.invalid"
+    officer.save()
+    for _ in range(4):
+        response = ask_staff(client, "petugas@bpjs.invalid", django_capture_on_commit_callbacks)
+        assert response["Location"] == reverse("account:password_reset_done")
+    assert len(mail.outbox) == 3
+
+
+def test_one_address_asking_for_many_accounts_is_limited(
+    client, worker, django_capture_on_commit_callbacks
+):
+    for n in range(10):
+        ask(client, f"orang{n}@contoh.invalid", django_capture_on_commit_callbacks)
+    ask(client, "pekerja1@contoh.invalid", django_capture_on_commit_callbacks)
+    assert mail.outbox == []

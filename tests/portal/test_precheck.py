@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -11,8 +13,8 @@ def check(client, *, language="en", **params):
     data = {"phk_date": phk_date().isoformat(), "reason": "efficiency", "contract_type": "PKWTT"}
     data.update(params)
     if language == "en":
-        return InEnglish(client).get(reverse("portal:precheck"), data)
-    return client.get(reverse("portal:precheck"), data)
+        return InEnglish(client).post(reverse("portal:precheck"), data)
+    return client.post(reverse("portal:precheck"), data)
 
 
 def test_eligible_worker_sees_every_check_and_the_expected_cash(worker_client):
@@ -82,3 +84,45 @@ def test_the_empty_form_shows_no_result(worker_client):
     response = worker_client.get(reverse("portal:precheck"))
     assert response.status_code == 200
     assert response.context["result"] is None
+
+
+def test_the_answers_stay_out_of_the_url_and_fill_the_claim_form(worker_client):
+    day = phk_date() - dt.timedelta(days=3)
+    response = check(
+        worker_client,
+        phk_date=day.isoformat(),
+        reason="contract_early_end",
+        contract_type="PKWT",
+        contract_end_date=(day + dt.timedelta(days=200)).isoformat(),
+    )
+    assert response.status_code == 200
+    assert 'method="post"' in response.text
+    assert reverse("portal:file_claim") + '"' in response.text  # no answers in the link
+
+    form = InEnglish(worker_client).get(reverse("portal:file_claim")).context["form"]
+
+    assert form.initial["phk_date"] == day
+    assert form.initial["reason"] == "contract_early_end"
+    assert form.initial["contract_type"] == "PKWT"
+    assert form.initial["contract_end_date"] == day + dt.timedelta(days=200)
+
+
+def test_a_claim_filed_from_the_answers_forgets_them(worker_client, worker):
+    check(worker_client)
+    page = InEnglish(worker_client).get(reverse("portal:file_claim"))
+    assert "We filled in what you told the eligibility check." in page.text
+
+    filed = worker_client.post(
+        reverse("portal:file_claim"),
+        {"phk_date": phk_date().isoformat(), "reason": "efficiency", "contract_type": "PKWTT"},
+    )
+
+    assert filed.status_code == 302
+    assert "portal:precheck" not in worker_client.session
+    assert worker.claims.get().termination.phk_date == phk_date()
+
+
+def test_without_a_pre_check_the_claim_form_starts_from_the_record(worker_client):
+    page = InEnglish(worker_client).get(reverse("portal:file_claim"))
+    assert "phk_date" not in page.context["form"].initial
+    assert "We filled in what you told the eligibility check." not in page.text
