@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -165,7 +166,14 @@ def _render_detail(request, pk, *, form=None, problems=None, error="", status=20
 @login_required
 @permission_required(RUN, raise_exception=True)
 def batch_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The bank file; the first export marks its transfers sent, so it asks first."""
     batch = get_object_or_404(PaymentBatch, pk=pk)
+    if batch.exported_at is None and not is_confirmed(request):
+        return confirm_page(
+            request,
+            _export_confirmation(batch),
+            back=reverse("payments:batch_detail", args=[batch.pk]),
+        )
     try:
         content = payments.export_payment_batch(batch_id=batch.pk, acting_user=request.user)
     except payments.PaymentFileError as exc:
@@ -231,6 +239,26 @@ def _gather_confirmation() -> Confirmation:
             _("Next: export the bank transfer file from the batch page and send it to the bank."),
         ],
         button=_("Yes, gather the batch"),
+    )
+
+
+def _export_confirmation(batch: PaymentBatch) -> Confirmation:
+    totals = batch.lines.aggregate(count=Count("id"), total=Sum("amount"))
+    return Confirmation(
+        title=_("Export the bank transfer file of batch %(reference)s?")
+        % {"reference": batch.reference},
+        facts=[
+            (_("Transfers"), str(totals["count"] or 0)),
+            (_("Total"), format_rupiah(totals["total"] or 0)),
+        ],
+        consequences=[
+            _(
+                "Its transfers are marked sent to the bank: the batch can no longer change, "
+                "and the same file downloads again later."
+            ),
+            _("Next: send the file to the bank, then import the bank's result file here."),
+        ],
+        button=_("Yes, export the file"),
     )
 
 

@@ -422,7 +422,7 @@ def drive_claim(browser: Browser, fx: dict[str, Any], processes: Processes) -> t
         return found[0].decode() if number.encode() in detail else None
 
     batch = wait_for(batch_ready, what="the payment batch", timeout=120, processes=processes)
-    status, headers, exported = browser.post(f"/payments/{batch}/export/", data={})
+    status, headers, exported = browser.post(f"/payments/{batch}/export/", data={"confirmed": "1"})
     check(status == 200 and "text/csv" in headers.get("Content-Type", ""), f"export: {status}")
     rows = list(csv.DictReader(io.StringIO(exported.decode("utf-8-sig"))))
     ours = [row for row in rows if row["claim"] == number]

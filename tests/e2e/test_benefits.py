@@ -5,6 +5,7 @@ row, then reconciles the good one; a batch being gathered shows its progress liv
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from benefits import payments
 from claims.models import InstalmentStatus, PaymentBatch
@@ -56,13 +57,16 @@ def test_head_office_pays_a_batch_and_reconciles_the_bank_file(
     page.wait_for_selector("#batch-state")
     assert f"Batch {batch.reference} gathered: 2 transfers." in page.inner_text("main")
     assert page.locator("text=In the batch, not sent yet").count() == 2
+    page.click("#export-batch")
+    # The first export marks the transfers sent: it asks first.
+    assert "Rp 4.800.000" in page.inner_text("#confirm-facts")
     with page.expect_download() as download:
-        page.click("#export-batch")
+        page.click("#confirm-button")
     exported = download.value.path().read_text()
     assert exported.splitlines()[0] == "batch,claim,nik,account,bank,name,amount,reference"
     assert len(exported.splitlines()) == 3
 
-    page.reload()
+    page.goto(live_server.url + reverse("payments:batch_detail", args=[batch.pk]))
     references = [line.reference for line in batch.lines.order_by("pk")]
     bad = "reference,status,amount,bank_reference,reason\n" + "".join(
         f"{ref},paid,999,BRI1,\n" for ref in references

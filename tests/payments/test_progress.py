@@ -93,7 +93,7 @@ def test_transfers_are_sent_only_once_the_file_is_exported(client, head_office, 
     page = client.get(url).text
     assert page.count("In the batch, not sent yet") == 6
     assert "Sent, awaiting result" not in page
-    client.post(reverse("payments:batch_export", args=[batch.pk]))
+    client.post(reverse("payments:batch_export", args=[batch.pk]), {"confirmed": "1"})
     page = client.get(url).text
     assert page.count("Sent, awaiting result") == 6
     assert "not sent yet" not in page
@@ -105,7 +105,7 @@ def test_the_bank_file_can_be_downloaded_again_after_the_result(
     batch = payments.run_payment_batch(acting_user=head_office, on=RUN_ON)
     client.force_login(head_office)
     export = reverse("payments:batch_export", args=[batch.pk])
-    first = client.post(export).content
+    first = client.post(export, {"confirmed": "1"}).content
     rejected = batch.lines.order_by("pk").first().reference
     payments.reconcile_payment_batch(
         batch_id=batch.pk,

@@ -52,7 +52,7 @@ def test_the_button_gathers_a_batch(
 def test_export_downloads_the_csv(client, head_office, payable_claims):
     batch = payments.run_payment_batch(acting_user=head_office, on=RUN_ON)
     client.force_login(head_office)
-    response = client.post(reverse("payments:batch_export", args=[batch.pk]))
+    response = client.post(reverse("payments:batch_export", args=[batch.pk]), {"confirmed": "1"})
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="{batch.reference}.csv"'
     rows = list(csv.reader(io.StringIO(response.content.decode())))
@@ -200,7 +200,7 @@ def test_an_export_with_bad_lines_shows_the_row_report(client, head_office, paya
     batch = payments.run_payment_batch(acting_user=head_office, on=RUN_ON)
     batch.lines.filter(pk=batch.lines.order_by("pk").first().pk).update(account_holder="")
     client.force_login(head_office)
-    response = client.post(reverse("payments:batch_export", args=[batch.pk]))
+    response = client.post(reverse("payments:batch_export", args=[batch.pk]), {"confirmed": "1"})
     assert response.status_code == 422
     assert 'data-row="2"' in response.text
     batch.refresh_from_db()
@@ -210,7 +210,7 @@ def test_an_export_with_bad_lines_shows_the_row_report(client, head_office, paya
 def test_the_transfer_file_is_not_cached(client, head_office, payable_claims):
     batch = payments.run_payment_batch(acting_user=head_office, on=RUN_ON)
     client.force_login(head_office)
-    response = client.post(reverse("payments:batch_export", args=[batch.pk]))
+    response = client.post(reverse("payments:batch_export", args=[batch.pk]), {"confirmed": "1"})
     assert response["Cache-Control"] == "no-store"
 
 
