@@ -339,45 +339,62 @@ def _merge_postgresql(
         # Statistics of the staged rows, so the checks and the merge below join by hash rather
         # than by a nested loop planned for an empty table.
         cursor.execute("ANALYZE import_staging")
+        cursor.execute("SELECT DISTINCT period FROM import_staging")
+        periods = [period for (period,) in cursor.fetchall()]
+        # Each staged row's keys resolved once, with the month already stored, if any, and the
+        # first line naming the same worker and month. The file's months are constants here,
+        # so only their partitions of the contribution table are read.
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.import_resolved")
         cursor.execute(
-            f"SELECT s.line, 'nik' FROM import_staging s"  # noqa: S608 (model table names)
-            f" WHERE NOT EXISTS (SELECT 1 FROM {participant} p WHERE p.nik_index = s.nik_index)"
-            f" UNION ALL SELECT s.line, 'npp' FROM import_staging s WHERE NOT EXISTS"
-            f" (SELECT 1 FROM {employer} e WHERE e.npp = s.npp)"
-            f" UNION ALL SELECT d.line, d.first::text FROM (SELECT line, min(line) OVER"
-            f" (PARTITION BY nik_index, period) AS first FROM import_staging) d"
-            f" WHERE d.line <> d.first"
-            # A month already stored with another wage: a correction, reported, not dropped.
-            f" UNION ALL SELECT s.line, 'wage:' || c.wage::text FROM import_staging s"
-            f" JOIN {participant} p ON p.nik_index = s.nik_index"
-            f" JOIN {contribution} c ON c.participant_id = p.id AND c.period = s.period"
-            f" WHERE c.wage <> s.wage"
+            "CREATE TEMPORARY TABLE import_resolved ON COMMIT DROP AS"  # noqa: S608 (model table names)
+            " SELECT s.line, s.period, s.wage, s.paid_on, p.id AS participant_id,"
+            " e.id AS employer_id, c.wage AS stored_wage,"
+            " min(s.line) OVER (PARTITION BY s.nik_index, s.period) AS first"
+            f" FROM import_staging s LEFT JOIN {participant} p ON p.nik_index = s.nik_index"
+            f" LEFT JOIN {employer} e ON e.npp = s.npp"
+            f" LEFT JOIN {contribution} c ON c.participant_id = p.id AND c.period = s.period"
+            " AND c.period = ANY(%s::date[])",
+            [periods],
         )
-        errors = [_resolve_error(line, kind) for line, kind in cursor.fetchall()]
+        cursor.execute(
+            "SELECT line, CASE WHEN participant_id IS NULL THEN 'nik' END,"
+            " CASE WHEN employer_id IS NULL THEN 'npp' END,"
+            " CASE WHEN line <> first THEN first::text END,"
+            # A month already stored with another wage: a correction, reported, not dropped.
+            " CASE WHEN stored_wage <> wage THEN 'wage:' || stored_wage::text END"
+            " FROM import_resolved WHERE participant_id IS NULL OR employer_id IS NULL"
+            " OR line <> first OR stored_wage <> wage"
+        )
+        errors = [
+            _resolve_error(line, kind)
+            for line, *kinds in cursor.fetchall()
+            for kind in kinds
+            if kind is not None
+        ]
         if (errors or known_errors) and not apply_valid_rows:
             return errors, outcome
-        duplicate_lines = [e.line for e in errors if e.field == "period"]
-        if duplicate_lines:
-            cursor.execute("DELETE FROM import_staging WHERE line = ANY(%s)", [duplicate_lines])
-        # The one merge statement: rows whose NIK or NPP did not resolve drop out of the joins,
-        # and months already stored are skipped by the unique (participant, period) index.
+        # The one merge statement: rows whose NIK or NPP did not resolve, a second row for the
+        # same month and months already stored stay out; ON CONFLICT covers a month another
+        # import stored meanwhile. The joins above proved both keys exist.
         cursor.execute(
             f"WITH inserted AS (INSERT INTO {contribution}"  # noqa: S608 (model table names)
             f" (participant_id, employer_id, period, wage, paid_on, created_at)"
-            f" SELECT p.id, e.id, s.period, s.wage, s.paid_on, now() FROM import_staging s"
-            f" JOIN {participant} p ON p.nik_index = s.nik_index"
-            f" JOIN {employer} e ON e.npp = s.npp"
+            f" SELECT participant_id, employer_id, period, wage, paid_on, now()"
+            f" FROM import_resolved WHERE participant_id IS NOT NULL"
+            f" AND employer_id IS NOT NULL AND line = first AND stored_wage IS NULL"
+            f" ORDER BY participant_id"
             f" ON CONFLICT (participant_id, period) DO NOTHING RETURNING participant_id)"
             f" SELECT participant_id, count(*) FROM inserted GROUP BY participant_id"
         )
         for participant_id, months in cursor.fetchall():
             outcome.touched_participant_ids.append(participant_id)
             outcome.inserted_rows += months
-        cursor.execute("SELECT count(*) FROM import_staging")
+        cursor.execute("SELECT count(*) FROM import_resolved WHERE line = first")
         staged = cursor.fetchone()[0]
-    # Rows still staged that did not go in: months already stored with the same wage. Rows with
-    # an error stayed out of the merge; duplicates were already taken out of the staging table.
-    refused = {e.line for e in errors if e.field != "period"} - set(duplicate_lines)
+    # Rows kept that did not go in: months already stored with the same wage. Rows with an
+    # error stayed out of the merge; second rows for a month are not counted at all.
+    duplicate_lines = {e.line for e in errors if e.field == "period"}
+    refused = {e.line for e in errors if e.field != "period"} - duplicate_lines
     outcome.skipped_rows = staged - outcome.inserted_rows - len(refused)
     outcome.applied = True
     return errors, outcome
