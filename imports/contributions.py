@@ -8,11 +8,12 @@ Three steps, so that a million rows take seconds and a bad file changes nothing:
 2. **Resolve** the staged rows against the database: unknown NIK, unknown NPP, and a second
    row for the same participant and month within the file are reported the same way.
 3. **Merge**, only when the file is clean or the operator chose to apply the valid rows:
-   on PostgreSQL the staging file is ``COPY``-ed into a temporary table and merged with one
-   ``INSERT ... SELECT ... ON CONFLICT DO NOTHING``; elsewhere (SQLite) with
-   ``bulk_create(ignore_conflicts=True)``. Months already stored are left alone, so importing
-   the same file twice changes nothing. Participants who gained months are then handed to
-   ``benefits.conditions.stop_on_reemployment``.
+   on PostgreSQL the staging file is ``COPY``-ed into a temporary table, each row's participant,
+   employer and stored month are resolved once into a second one (read by the error report
+   and the merge), and one ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` merges; elsewhere
+   (SQLite) with ``bulk_create(ignore_conflicts=True)``. Months already stored are left
+   alone, so importing the same file twice changes nothing. Participants who gained months
+   are then handed to ``benefits.conditions.stop_on_reemployment``.
 
 Steps 2 and 3 run in one transaction: either everything valid is applied or nothing is.
 """
