@@ -8,11 +8,12 @@ Three steps, so that a million rows take seconds and a bad file changes nothing:
 2. **Resolve** the staged rows against the database: unknown NIK, unknown NPP, and a second
    row for the same participant and month within the file are reported the same way.
 3. **Merge**, only when the file is clean or the operator chose to apply the valid rows:
-   on PostgreSQL the staging file is ``COPY``-ed into a temporary table and merged with one
-   ``INSERT ... SELECT ... ON CONFLICT DO NOTHING``; elsewhere (SQLite) with
-   ``bulk_create(ignore_conflicts=True)``. Months already stored are left alone, so importing
-   the same file twice changes nothing. Participants who gained months are then handed to
-   ``benefits.conditions.stop_on_reemployment``.
+   on PostgreSQL the staging file is ``COPY``-ed into a temporary table, each row's participant,
+   employer and stored month are resolved once into a second one (read by the error report
+   and the merge), and one ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` merges; elsewhere
+   (SQLite) with ``bulk_create(ignore_conflicts=True)``. Months already stored are left
+   alone, so importing the same file twice changes nothing. Participants who gained months
+   are then handed to ``benefits.conditions.stop_on_reemployment``.
 
 Steps 2 and 3 run in one transaction: either everything valid is applied or nothing is.
 """
@@ -34,7 +35,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benefits.conditions import stop_on_reemployment
@@ -50,7 +51,7 @@ from participants.models import (
     ImportJob,
     Participant,
 )
-from participants.nik import parse_nik
+from participants.nik import PROVINCE_CODES, parse_nik
 
 COLUMNS = ("nik", "npp", "period", "wage", "paid_date")
 ERROR_COLUMNS = ("line", "field", "reason")
@@ -59,8 +60,8 @@ MAX_WAGE = 10**12
 EARLIEST_PERIOD = dt.date(2000, 1, 1)
 PROGRESS_EVERY = 20_000
 RESOLVE_CHUNK = 5_000
-NIK_CACHE_SIZE = 50_000
-# stop_on_reemployment filters with IN (...): keep each call well under the parameter limit.
+# stop_on_reemployment filters with IN (...) on SQLite: keep each call well under the parameter
+# limit there (PostgreSQL takes the whole file's ids as one array).
 STOP_CHUNK = 10_000
 
 # ASCII digits only (re.ASCII): Python's \d also takes Arabic-Indic and other scripts' digits.
@@ -99,12 +100,10 @@ class Outcome:
 # --- step 1: check each row -------------------------------------------------------------------
 
 
-def _check_row(
-    row: list[str], line: int, today: dt.date, language: str | None
-) -> tuple[str | None, list[RowError]]:
+def _check_row(row: list[str], line: int, today: dt.date) -> tuple[str | None, list[RowError]]:
     """The row as a staged line (tab-separated: line, nik_index, npp, period, wage, paid_on),
-    or None and its errors. Runs once per row of million-row files: kept lean (the language
-    of the messages is looked up once per file by the caller)."""
+    or None and its errors. Runs once per row of million-row files: kept lean (the messages are
+    only made for a row with an error)."""
     if len(row) != len(COLUMNS):
         return None, [
             RowError(
@@ -115,19 +114,20 @@ def _check_row(
             )
         ]
     nik, npp, period_text, wage_text, paid_text = row
-    nik_index, nik_problem = _nik_index(nik.strip(), today, language)
+    nik_index, nik_problem = _nik_index(nik.strip(), today)
     npp = npp.strip()
+    npp_ok = _NPP.match(npp) is not None
     period = _period(period_text.strip(), today)
     wage_text = wage_text.strip()
     paid_on = _paid_date(paid_text.strip(), today)
     # The length bound comes first: int() of thousands of digits is slow, then refused.
     wage_digits = len(wage_text) <= 13 and wage_text.isascii() and wage_text.isdigit()
     wage_ok = wage_digits and 0 < int(wage_text) <= MAX_WAGE
-    if nik_problem or not _NPP.match(npp) or period is None or not wage_ok or paid_on is None:
+    if nik_problem or not npp_ok or period is None or not wage_ok or paid_on is None:
         errors = []
         if nik_problem:
             errors.append(RowError(line, "nik", nik_problem))
-        if not _NPP.match(npp):
+        if not npp_ok:
             errors.append(RowError(line, "npp", _("NPP must be 8 digits.")))
         if period is None:
             errors.append(
@@ -145,16 +145,39 @@ def _check_row(
     return f"{line}\t{nik_index}\t{npp}\t{period}\t{int(wage_text)}\t{paid_on}\n", []
 
 
-# Files list a worker's months together (a backfill holds many per NIK), and the blind index is
-# the costliest step per row: remember the last NIKs seen, within a bound on memory.
-@functools.lru_cache(maxsize=NIK_CACHE_SIZE)
-def _nik_index(nik: str, today: dt.date, language: str | None) -> tuple[str, str]:
-    """(blind index, "") for a valid NIK, ("", reason in `language`) otherwise."""
-    try:
-        parse_nik(nik, today=today)
-    except ValidationError as exc:
-        return "", exc.messages[0]
+def _nik_index(nik: str, today: dt.date) -> tuple[str, str]:
+    """(blind index, "") for a valid NIK, ("", what is wrong, in the current language) otherwise.
+
+    A monthly file names each worker once, so nothing per NIK is worth remembering; what is
+    shared is the birth date (six digits, a few tens of thousands of values), checked once.
+    A plain 16-digit NIK is judged here by the same tests as ``parse_nik``; anything else
+    (spaces inside, a fault) goes to ``parse_nik`` itself, which names the fault."""
+    if not (
+        len(nik) == 16
+        and nik.isascii()
+        and nik.isdigit()
+        and nik[:2] in PROVINCE_CODES
+        and nik[2:4] != "00"
+        and nik[4:6] != "00"
+        and nik[12:] != "0000"
+        and _birth_digits_valid(nik[6:12], today)
+    ):
+        try:
+            parse_nik(nik, today=today)
+        except ValidationError as exc:
+            return "", exc.messages[0]
     return _nik_indexer(settings.BLIND_INDEX_KEY)(nik), ""
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _birth_digits_valid(ddmmyy: str, today: dt.date) -> bool:
+    """``parse_nik``'s verdict on a NIK's birth-date digits (DDMMYY, day + 40 for women): the
+    same digits in a NIK that is valid in every other part."""
+    try:
+        parse_nik(f"110101{ddmmyy}0001", today=today)
+    except ValidationError:
+        return False
+    return True
 
 
 @functools.lru_cache(maxsize=4)
@@ -163,18 +186,19 @@ def _nik_indexer(key: str) -> Callable[[str], str]:
     return blind_indexer(NIK_INDEX_CONTEXT)
 
 
-# A file holds a few distinct months and payment dates: parse each text once.
+# A file holds a few distinct months and payment dates: parse each text once, kept as the
+# ISO text the staged line carries.
 @functools.lru_cache(maxsize=4096)
-def _period(text: str, today: dt.date) -> dt.date | None:
+def _period(text: str, today: dt.date) -> str | None:
     match = _PERIOD.match(text)
     if not match or not 1 <= int(match[2]) <= 12:
         return None
     period = dt.date(int(match[1]), int(match[2]), 1)
-    return period if EARLIEST_PERIOD <= period <= today else None
+    return period.isoformat() if EARLIEST_PERIOD <= period <= today else None
 
 
 @functools.lru_cache(maxsize=4096)
-def _paid_date(text: str, today: dt.date) -> dt.date | None:
+def _paid_date(text: str, today: dt.date) -> str | None:
     match = _DATE.match(text)
     if not match:
         return None
@@ -182,7 +206,7 @@ def _paid_date(text: str, today: dt.date) -> dt.date | None:
         paid_on = dt.date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
         return None
-    return paid_on if EARLIEST_PERIOD <= paid_on <= today else None
+    return paid_on.isoformat() if EARLIEST_PERIOD <= paid_on <= today else None
 
 
 def _open_text(path: Path) -> io.TextIOWrapper:
@@ -224,12 +248,11 @@ def check_rows(
                     % {"columns": ",".join(COLUMNS)}
                 )
             write = staged.write
-            language = translation.get_language()
             for row in reader:
                 if not row:
                     continue
                 rows += 1
-                good, bad = _check_row(row, reader.line_num, today, language)
+                good, bad = _check_row(row, reader.line_num, today)
                 if good is None:
                     errors.extend(bad)
                 else:
@@ -317,45 +340,62 @@ def _merge_postgresql(
         # Statistics of the staged rows, so the checks and the merge below join by hash rather
         # than by a nested loop planned for an empty table.
         cursor.execute("ANALYZE import_staging")
+        cursor.execute("SELECT DISTINCT period FROM import_staging")
+        periods = [period for (period,) in cursor.fetchall()]
+        # Each staged row's keys resolved once, with the month already stored, if any, and the
+        # first line naming the same worker and month. The file's months are constants here,
+        # so only their partitions of the contribution table are read.
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.import_resolved")
         cursor.execute(
-            f"SELECT s.line, 'nik' FROM import_staging s"  # noqa: S608 (model table names)
-            f" WHERE NOT EXISTS (SELECT 1 FROM {participant} p WHERE p.nik_index = s.nik_index)"
-            f" UNION ALL SELECT s.line, 'npp' FROM import_staging s WHERE NOT EXISTS"
-            f" (SELECT 1 FROM {employer} e WHERE e.npp = s.npp)"
-            f" UNION ALL SELECT d.line, d.first::text FROM (SELECT line, min(line) OVER"
-            f" (PARTITION BY nik_index, period) AS first FROM import_staging) d"
-            f" WHERE d.line <> d.first"
-            # A month already stored with another wage: a correction, reported, not dropped.
-            f" UNION ALL SELECT s.line, 'wage:' || c.wage::text FROM import_staging s"
-            f" JOIN {participant} p ON p.nik_index = s.nik_index"
-            f" JOIN {contribution} c ON c.participant_id = p.id AND c.period = s.period"
-            f" WHERE c.wage <> s.wage"
+            "CREATE TEMPORARY TABLE import_resolved ON COMMIT DROP AS"  # noqa: S608 (model table names)
+            " SELECT s.line, s.period, s.wage, s.paid_on, p.id AS participant_id,"
+            " e.id AS employer_id, c.wage AS stored_wage,"
+            " min(s.line) OVER (PARTITION BY s.nik_index, s.period) AS first"
+            f" FROM import_staging s LEFT JOIN {participant} p ON p.nik_index = s.nik_index"
+            f" LEFT JOIN {employer} e ON e.npp = s.npp"
+            f" LEFT JOIN {contribution} c ON c.participant_id = p.id AND c.period = s.period"
+            " AND c.period = ANY(%s::date[])",
+            [periods],
         )
-        errors = [_resolve_error(line, kind) for line, kind in cursor.fetchall()]
+        cursor.execute(
+            "SELECT line, CASE WHEN participant_id IS NULL THEN 'nik' END,"
+            " CASE WHEN employer_id IS NULL THEN 'npp' END,"
+            " CASE WHEN line <> first THEN first::text END,"
+            # A month already stored with another wage: a correction, reported, not dropped.
+            " CASE WHEN stored_wage <> wage THEN 'wage:' || stored_wage::text END"
+            " FROM import_resolved WHERE participant_id IS NULL OR employer_id IS NULL"
+            " OR line <> first OR stored_wage <> wage"
+        )
+        errors = [
+            _resolve_error(line, kind)
+            for line, *kinds in cursor.fetchall()
+            for kind in kinds
+            if kind is not None
+        ]
         if (errors or known_errors) and not apply_valid_rows:
             return errors, outcome
-        duplicate_lines = [e.line for e in errors if e.field == "period"]
-        if duplicate_lines:
-            cursor.execute("DELETE FROM import_staging WHERE line = ANY(%s)", [duplicate_lines])
-        # The one merge statement: rows whose NIK or NPP did not resolve drop out of the joins,
-        # and months already stored are skipped by the unique (participant, period) index.
+        # The one merge statement: rows whose NIK or NPP did not resolve, a second row for the
+        # same month and months already stored stay out; ON CONFLICT covers a month another
+        # import stored meanwhile. The joins above proved both keys exist.
         cursor.execute(
             f"WITH inserted AS (INSERT INTO {contribution}"  # noqa: S608 (model table names)
             f" (participant_id, employer_id, period, wage, paid_on, created_at)"
-            f" SELECT p.id, e.id, s.period, s.wage, s.paid_on, now() FROM import_staging s"
-            f" JOIN {participant} p ON p.nik_index = s.nik_index"
-            f" JOIN {employer} e ON e.npp = s.npp"
+            f" SELECT participant_id, employer_id, period, wage, paid_on, now()"
+            f" FROM import_resolved WHERE participant_id IS NOT NULL"
+            f" AND employer_id IS NOT NULL AND line = first AND stored_wage IS NULL"
+            f" ORDER BY participant_id"
             f" ON CONFLICT (participant_id, period) DO NOTHING RETURNING participant_id)"
             f" SELECT participant_id, count(*) FROM inserted GROUP BY participant_id"
         )
         for participant_id, months in cursor.fetchall():
             outcome.touched_participant_ids.append(participant_id)
             outcome.inserted_rows += months
-        cursor.execute("SELECT count(*) FROM import_staging")
+        cursor.execute("SELECT count(*) FROM import_resolved WHERE line = first")
         staged = cursor.fetchone()[0]
-    # Rows still staged that did not go in: months already stored with the same wage. Rows with
-    # an error stayed out of the merge; duplicates were already taken out of the staging table.
-    refused = {e.line for e in errors if e.field != "period"} - set(duplicate_lines)
+    # Rows kept that did not go in: months already stored with the same wage. Rows with an
+    # error stayed out of the merge; second rows for a month are not counted at all.
+    duplicate_lines = {e.line for e in errors if e.field == "period"}
+    refused = {e.line for e in errors if e.field != "period"} - duplicate_lines
     outcome.skipped_rows = staged - outcome.inserted_rows - len(refused)
     outcome.applied = True
     return errors, outcome
@@ -492,8 +532,9 @@ def import_contributions(
             outcome.corrected_rows = corrected.months
             outcome.skipped_rows -= corrected.months
             touched = outcome.touched_participant_ids
-            for start in range(0, len(touched), STOP_CHUNK):
-                stopped = stop_on_reemployment(participant_ids=touched[start : start + STOP_CHUNK])
+            chunk = max(len(touched), 1) if connection.vendor == "postgresql" else STOP_CHUNK
+            for start in range(0, len(touched), chunk):
+                stopped = stop_on_reemployment(participant_ids=touched[start : start + chunk])
                 outcome.stopped_claims += len(stopped)
     errors = list(heapq.merge(check_errors, sorted(resolve_errors)))
     outcome.total_rows = total

@@ -265,6 +265,11 @@ CELERY_BEAT_SCHEDULE["relay-outbox"] = {
     "task": "jkp_site.outbox.tasks.relay_outbox_task",
     "schedule": 60.0,
 }
+# The contribution table's yearly partitions (PostgreSQL): next year's exists long before January.
+CELERY_BEAT_SCHEDULE["ensure-contribution-partitions"] = {
+    "task": "participants.tasks.ensure_contribution_partitions_task",
+    "schedule": crontab(hour=1, minute=30),
+}
 # Benefits (benefits.conditions, benefits.payments): judge the months every morning, pay on the 1st.
 CELERY_BEAT_SCHEDULE["evaluate-due-instalments"] = {
     "task": "benefits.tasks.evaluate_due_instalments_task",
@@ -460,6 +465,7 @@ CELERY_TASK_ROUTES = {
     "benefits.tasks.run_payment_batch_task": {"queue": "payments"},
     "benefits.tasks.resume_stale_payment_batches_task": {"queue": "payments"},
     "imports.tasks.run_import_job_task": {"queue": "imports"},
+    "participants.tasks.ensure_contribution_partitions_task": {"queue": "imports"},
     "imports.tasks.resume_stale_imports_task": {"queue": "imports"},
     "imports.tasks.remove_expired_import_files_task": {"queue": "imports"},
     "claims.tasks.notify_case_event_task": {"queue": "notifications"},

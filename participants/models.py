@@ -226,7 +226,9 @@ class ContributionMonth(models.Model):
 
     `period` is the first day of the month it pays for. Millions of rows: the unique
     (participant, period) index serves the eligibility query (one participant's months in a
-    window); (employer, period) serves imports and re-employment detection.
+    window); (employer, period) serves imports and re-employment detection. On PostgreSQL the
+    table is partitioned by year of `period` (participants.0007; the database's primary key is
+    (id, period)); ``participants.partitions`` creates the years to come.
     """
 
     # No single-column index on either key: (participant, period) and (employer, period) lead
