@@ -567,6 +567,10 @@ def claim_appeal(request: AuthenticatedHttpRequest, participant, pk: int) -> Htt
 @require_POST
 def claim_withdraw(request: AuthenticatedHttpRequest, participant, pk: int) -> HttpResponse:
     claim = selectors.get_claim_for_worker(participant=participant, pk=pk)
+    if not is_confirmed(request):
+        page = confirmations.confirmation_for("withdraw", claim, {"reason_code": WITHDRAW_REASON})
+        back = reverse("portal:claim", kwargs={"pk": claim.pk})
+        return confirm_page(request, page, back=back, template="portal/confirm.html")
     try:
         claim_services.withdraw_claim(
             claim_id=claim.pk, acting_user=request.user, reason_code=WITHDRAW_REASON

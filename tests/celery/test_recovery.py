@@ -209,7 +209,11 @@ def test_with_redis_stopped_every_action_answers_and_its_mail_follows(
         (staff, f"/claims/{claim.pk}/submit/", {}),
         (staff, f"/claims/{claim.pk}/verify/", {}),
         (staff, f"/claims/{claim.pk}/return/", {"return-reason_code": "documents_missing"}),
-        (worker, f"/portal/claims/{claim.pk}/withdraw/", {"reason_code": "claimant_request"}),
+        (
+            worker,
+            f"/portal/claims/{claim.pk}/withdraw/",
+            {"reason_code": "claimant_request", "confirmed": "1"},
+        ),
     ):
         started = time.monotonic()
         response = who.post(url, data)

@@ -49,7 +49,8 @@ def test_an_action_with_the_broker_down_answers_and_its_email_follows_later(
     client.force_login(worker_user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            f"/portal/claims/{claim.pk}/withdraw/", {"reason_code": "claimant_request"}
+            f"/portal/claims/{claim.pk}/withdraw/",
+            {"reason_code": "claimant_request", "confirmed": "1"},
         )
     assert response.status_code == 302
     claim.refresh_from_db()

@@ -165,7 +165,14 @@ def test_waiting_for_says_on_whom_the_case_waits(worker_client, worker, officer)
 
 def test_the_worker_withdraws_a_submitted_claim(worker_client, worker):
     claim = submitted_claim(worker)
-    worker_client.post(reverse("portal:claim_withdraw", kwargs={"pk": claim.pk}))
+    url = reverse("portal:claim_withdraw", kwargs={"pk": claim.pk})
+    asked = worker_client.post(url)
+    assert asked.status_code == 200
+    assert claim.number in asked.text
+    assert 'name="confirmed" value="1"' in asked.text
+    claim.refresh_from_db()
+    assert claim.state == Claim.State.SUBMITTED  # nothing done before the confirmation
+    worker_client.post(url, {"confirmed": "1"})
     claim.refresh_from_db()
     assert claim.state == Claim.State.WITHDRAWN
 
