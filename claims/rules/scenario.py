@@ -317,11 +317,11 @@ def _parse_contributions(value: object, path: str, ignored: list[str]) -> tuple[
     for item in items:
         # Fast path for the usual shape {"period": "YYYY-MM", "wage": n} (attribute tests, no
         # calls); anything else goes through the reader, which reports the exact problem.
-        if item.__class__ is dict and len(item) == 2:
+        if type(item) is dict and len(item) == 2:
             text = item.get("period")
             wage = item.get("wage")
             # A missing key gives None, whose class is neither int nor str.
-            if wage.__class__ is int and text.__class__ is str and wage >= 0:
+            if type(wage) is int and type(text) is str and wage >= 0:
                 period = periods.get(text) or _contract_period(text)
                 if period is not None:
                     # Contribution(period, wage) without the frozen-dataclass __init__ overhead:
@@ -410,9 +410,9 @@ _NO_EMPLOYER_STATUS = EmployerStatus()
 
 def _usual_date(value: object) -> date | None:
     """The date ``_expect_date`` would read from ``value``, or None where it would not."""
-    if value.__class__ is not str:
+    if type(value) is not str:
         return None
-    found = _USUAL_DATES.get(value)  # type: ignore[call-overload]
+    found = _USUAL_DATES.get(value)
     if found is not None:
         return found
     try:
@@ -421,7 +421,7 @@ def _usual_date(value: object) -> date | None:
         return None
     if len(_USUAL_DATES) >= _USUAL_DATES_BOUND:
         _USUAL_DATES.clear()
-    _USUAL_DATES[value] = found  # type: ignore[index]
+    _USUAL_DATES[value] = found
     return found
 
 
