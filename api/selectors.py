@@ -21,7 +21,7 @@ from claims.rules import (
     parse_scenario,
     version_by_code,
 )
-from claims.services import build_scenario
+from claims.services import History, build_scenario
 from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.scoping import branch_q
 from participants.models import ContributionMonth, Employer, Employment, Participant
@@ -98,18 +98,50 @@ def changes_for_client(*, client: IntegrationClient, since: dt.datetime) -> Quer
     return events.select_related("claim__branch").order_by("id")
 
 
-def contribution_summary(*, participant: Participant, reference: dt.date) -> dict:
+def eligibility_summary(*, participant: Participant, request: dict) -> dict:
+    """The contribution figures, the claims and, when the request names a termination, the
+    engine's evaluation of it, from one reading of the participant's history: the whole
+    contribution history, the claims and the last employment each in one query (the
+    enrollments come prefetched with the participant)."""
+    contributions = list(
+        ContributionMonth.objects.filter(participant=participant)
+        .order_by("period")
+        .values_list("period", "wage", "employer_id", "employer__npp")
+    )
+    claims = list(
+        Claim.objects.filter(participant=participant)
+        .order_by("-created_at")
+        .values_list("pk", "number", "state", "termination__phk_date")
+    )
+    history = History(
+        enrollments=tuple((e.program, e.since, e.until) for e in participant.enrollments.all()),
+        contributions=tuple((period, wage) for period, wage, _employer, _npp in contributions),
+        claims=tuple((pk, state, day) for pk, _number, state, day in claims),
+    )
+    employer = _last_employer(participant, contributions)
+    reference = request.get("phk_date") or timezone.localdate()
+    return {
+        "contributions": _contribution_summary(
+            participant, employer, history, contributions, reference
+        ),
+        **_claims_summary(claims),
+        "evaluation": _evaluation(participant, employer, history, request),
+    }
+
+
+def _contribution_summary(
+    participant: Participant,
+    employer: Employer | None,
+    history: History,
+    contributions: list[tuple],
+    reference: dt.date,
+) -> dict:
     """The contribution figures the rules engine counts for a PHK in ``reference``'s month:
     the paid months in its window (arrears the employer owes included, D13) and the run of
     consecutive months it reads (D2), so the API never counts by a rule of its own. The latest
     paid month comes from the history itself."""
-    rows = list(
-        ContributionMonth.objects.filter(participant=participant, period__lte=reference)
-        .order_by("-period")
-        .values_list("period", "wage", "employer__npp")[:1]
-    )
-    latest = rows[0] if rows else None
-    checks = _engine_checks(participant=participant, reference=reference)
+    latest = next((row for row in reversed(contributions) if row[0] <= reference), None)
+    checks = _engine_checks(participant, employer, history, reference)
     window_end = reference.replace(day=1)
     window = checks["window_months"]
     window_start = window_end - relativedelta(months=window - 1)
@@ -120,13 +152,14 @@ def contribution_summary(*, participant: Participant, reference: dt.date) -> dic
         "consecutive_months": checks["consecutive_months"],
         "latest_period": f"{latest[0]:%Y-%m}" if latest else None,
         "latest_wage": latest[1] if latest else None,
-        "latest_employer_npp": latest[2] if latest else None,
+        "latest_employer_npp": latest[3] if latest else None,
     }
 
 
-def _engine_checks(*, participant: Participant, reference: dt.date) -> dict[str, int]:
+def _engine_checks(
+    participant: Participant, employer: Employer | None, history: History, reference: dt.date
+) -> dict[str, int]:
     """The engine's contribution figures for a hypothetical PHK on ``reference``."""
-    employer = _last_employer(participant)
     if employer is None:
         return {"contribution_months": 0, "consecutive_months": 0, "window_months": 24}
     termination = Termination(
@@ -138,7 +171,9 @@ def _engine_checks(*, participant: Participant, reference: dt.date) -> dict[str,
     )
     hypothetical = Claim(participant=participant, termination=termination, claim_date=reference)
     try:
-        decision = evaluate(parse_scenario(build_scenario(hypothetical, on=reference)))
+        decision = evaluate(
+            parse_scenario(build_scenario(hypothetical, on=reference, history=history))
+        )
     except (ScenarioError, NoRuleVersionError) as exc:
         raise ApplicationError(
             str(exc), code="invalid_scenario", field=getattr(exc, "field", None)
@@ -151,22 +186,26 @@ def _engine_checks(*, participant: Participant, reference: dt.date) -> dict[str,
     }
 
 
-def claims_summary(*, participant: Participant) -> dict:
-    claims = list(
-        Claim.objects.filter(participant=participant)
-        .order_by("-created_at")
-        .values_list("number", "state")
-    )
+def _claims_summary(claims: list[tuple]) -> dict:
     open_claim = next(
-        ({"number": n, "state": s} for n, s in claims if s not in ClaimState.CLOSED), None
+        (
+            {"number": number, "state": state}
+            for _pk, number, state, _day in claims
+            if state not in ClaimState.CLOSED
+        ),
+        None,
     )
     return {
-        "approved_claims": sum(1 for _n, s in claims if s in ClaimState.BENEFIT),
+        "approved_claims": sum(
+            1 for _pk, _number, state, _day in claims if state in ClaimState.BENEFIT
+        ),
         "open_claim": open_claim,
     }
 
 
-def evaluation_for(*, participant: Participant, request: dict) -> dict | None:
+def _evaluation(
+    participant: Participant, employer: Employer | None, history: History, request: dict
+) -> dict | None:
     """The rules engine on the termination described in the request, claimed today.
 
     None when the request names no termination; ApplicationError if the engine refuses it.
@@ -175,7 +214,6 @@ def evaluation_for(*, participant: Participant, request: dict) -> dict | None:
     """
     if "phk_date" not in request:
         return None
-    employer = _last_employer(participant)
     if employer is None:
         raise ApplicationError(
             _("No employer is known for this participant."), code="no_employer", field="nik"
@@ -190,7 +228,7 @@ def evaluation_for(*, participant: Participant, request: dict) -> dict | None:
     )
     today = timezone.localdate()
     hypothetical = Claim(participant=participant, termination=termination, claim_date=today)
-    inputs = build_scenario(hypothetical, on=today)
+    inputs = build_scenario(hypothetical, on=today, history=history)
     try:
         return evaluate(parse_scenario(inputs)).to_dict()
     except (ScenarioError, NoRuleVersionError) as exc:
@@ -198,7 +236,8 @@ def evaluation_for(*, participant: Participant, request: dict) -> dict | None:
         raise ApplicationError(str(exc), code="invalid_scenario", field=field) from None
 
 
-def _last_employer(participant: Participant) -> Employer | None:
+def _last_employer(participant: Participant, contributions: list[tuple]) -> Employer | None:
+    """The employer of the latest employment, else of the latest paid month."""
     employment = (
         Employment.objects.filter(participant=participant)
         .select_related("employer")
@@ -207,10 +246,6 @@ def _last_employer(participant: Participant) -> Employer | None:
     )
     if employment is not None:
         return employment.employer
-    latest = (
-        ContributionMonth.objects.filter(participant=participant)
-        .select_related("employer")
-        .order_by("-period")
-        .first()
-    )
-    return latest.employer if latest is not None else None
+    if not contributions:
+        return None
+    return Employer.objects.get(pk=contributions[-1][2])

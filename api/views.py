@@ -2,7 +2,6 @@
 
 from typing import cast
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -91,18 +90,13 @@ class EligibilityView(GrantedAPIView):
         )
         if participant is None:
             raise NotFound("No participant with this NIK.")
-        reference = data.get("phk_date") or timezone.localdate()
         summary = {
             "nik_masked": participant.nik_masked,
             "kpj_number": participant.kpj_number,
             "name": participant.name,
             "citizen": participant.citizen,
             "enrollments": sorted(e.program for e in participant.enrollments.all()),
-            "contributions": selectors.contribution_summary(
-                participant=participant, reference=reference
-            ),
-            **selectors.claims_summary(participant=participant),
-            "evaluation": selectors.evaluation_for(participant=participant, request=data),
+            **selectors.eligibility_summary(participant=participant, request=data),
         }
         return Response(serializers.EligibilitySummarySerializer(summary).data)
 

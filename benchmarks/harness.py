@@ -52,22 +52,35 @@ def report(
     ratio: float | None = None,
     unit: str = "s",
     note: str = "",
+    extra: dict | None = None,
+    also_met: bool = True,
 ) -> Figure:
-    """Print the BENCH line of one figure and keep it as JSON; returns the figure."""
+    """Print the BENCH line of one figure and keep it as JSON; returns the figure.
+
+    ``extra`` adds figures to the JSON only; ``also_met`` False fails the goal whatever the
+    ratio (a condition besides it, such as "no errors")."""
     if ratio is None:
         ratio = value / floor if floor else float("inf")
     sign, _, bound = goal.partition(" ")
-    met = _COMPARE[sign](ratio, float(bound))
+    met = _COMPARE[sign](ratio, float(bound)) and also_met
     figure = Figure(name, size, value, floor, ratio, goal, met, unit, note)
     sys.stdout.write(
         f"BENCH name={name} size={size} value={_fmt(value)} floor={_fmt(floor)} "
         f"ratio={_fmt(ratio)}\n"
     )
     sys.stdout.flush()
-    record = asdict(figure) | {
-        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "machine": {"cpus": os.cpu_count(), "load": _load(), "python": platform.python_version()},
-    }
+    record = (
+        asdict(figure)
+        | (extra or {})
+        | {
+            "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "machine": {
+                "cpus": os.cpu_count(),
+                "load": _load(),
+                "python": platform.python_version(),
+            },
+        }
+    )
     (bench_dir() / f"{name}.json").write_text(json.dumps(record, indent=2) + "\n")
     return figure
 

@@ -82,9 +82,11 @@ def reset() -> None:
         _sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
     finally:
         _sql("SET session_replication_role = DEFAULT")
-    from api.models import IntegrationClient
+    from api.models import IntegrationClient, NikLookup
     from jkp_site.core.models import User
 
+    # The look-ups of the benchmarks' own clients (their record protects the client).
+    NikLookup.objects.filter(client__name__startswith=BENCH_USER_PREFIX).delete()
     IntegrationClient.objects.filter(name__startswith=BENCH_USER_PREFIX).delete()
     User.objects.filter(username__startswith=BENCH_USER_PREFIX).delete()
     User.objects.filter(username__startswith=f"api-{BENCH_USER_PREFIX}").delete()

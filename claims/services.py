@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
@@ -502,31 +503,60 @@ def check_document(
     return document
 
 
-def build_scenario(claim: Claim, *, on: dt.date) -> dict[str, Any]:
+@dataclass(frozen=True)
+class History:
+    """What a scenario reads of a participant besides the claim, each part in one query: the
+    programme enrollments (program, since, until), every paid month (period, wage) oldest
+    first, and the claims ever made (pk, state, PHK date)."""
+
+    enrollments: tuple[tuple[str, dt.date, dt.date | None], ...]
+    contributions: tuple[tuple[dt.date, int], ...]
+    claims: tuple[tuple[int, str, dt.date], ...]
+
+
+def read_history(participant_id: int) -> History:
+    """The participant's history in three queries (the whole contribution history in one)."""
+    return History(
+        enrollments=tuple(
+            ProgramEnrollment.objects.filter(participant_id=participant_id).values_list(
+                "program", "since", "until"
+            )
+        ),
+        contributions=tuple(
+            ContributionMonth.objects.filter(participant_id=participant_id)
+            .order_by("period")
+            .values_list("period", "wage")
+        ),
+        claims=tuple(
+            Claim.objects.filter(participant_id=participant_id).values_list(
+                "pk", "state", "termination__phk_date"
+            )
+        ),
+    )
+
+
+def build_scenario(claim: Claim, *, on: dt.date, history: History | None = None) -> dict[str, Any]:
     """The claim as a simulate-contract scenario (contract/simulate.md), read from the database.
 
     This dict is what the result freezes as its inputs: ``manage.py jkp_simulate`` replays it.
+    ``history`` is the participant's (``read_history``), read here when not given.
     """
     termination = claim.termination
     participant = claim.participant
     employer = termination.employer
     phk = termination.phk_date
     claim_date = claim.claim_date or on
-    enrollments = (
-        ProgramEnrollment.objects.filter(participant=participant, since__lte=phk)
-        .exclude(until__lt=phk)
-        .values_list("program", flat=True)
-    )
-    contributions = (
-        ContributionMonth.objects.filter(participant=participant, period__lte=phk.replace(day=1))
-        .order_by("period")
-        .values_list("period", "wage")
-    )
-    prior = (
-        Claim.objects.filter(participant=participant, state__in=S.BENEFIT)
-        .exclude(pk=claim.pk)
-        .order_by("termination__phk_date")
-        .values_list("termination__phk_date", flat=True)
+    if history is None:
+        history = read_history(participant.pk)
+    enrollments = {
+        program
+        for program, since, until in history.enrollments
+        if since <= phk and (until is None or until >= phk)
+    }
+    phk_month = phk.replace(day=1)
+    contributions = [(p, wage) for p, wage in history.contributions if p <= phk_month]
+    prior = sorted(
+        day for pk, state, day in history.claims if state in S.BENEFIT and pk != claim.pk
     )
     contract: dict[str, Any] = {"type": termination.contract_type}
     if termination.contract_end_date:
@@ -538,7 +568,7 @@ def build_scenario(claim: Claim, *, on: dt.date) -> dict[str, Any]:
             "birth_date": participant.birth_date.isoformat(),
         },
         "employer_size": employer.size_class,
-        "enrollments": sorted(set(enrollments)),
+        "enrollments": sorted(enrollments),
         "contract": contract,
         "contributions": [{"period": f"{p:%Y-%m}", "wage": wage} for p, wage in contributions],
         "termination": {"date": phk.isoformat(), "reason": termination.reason},

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from . import versions as _versions
 from .codes import PAYER_BPJS, PAYER_EMPLOYER_FIRST
 from .periods import Period, add_months
 from .scenario import EmployerStatus
@@ -101,6 +102,36 @@ def instalment_version(due: date, decision_date: date) -> RuleVersion:
     return at_decision
 
 
+# (decision date, count) -> (the version table, due dates, the version paying each): the
+# calendar of a benefit depends on nothing else (D6, D7). An entry made under another version
+# table never matches; the cache is emptied when it grows past a bound.
+_DUES: dict[
+    tuple[date, int],
+    tuple[tuple[RuleVersion, ...], tuple[date, ...], tuple[RuleVersion, ...]],
+] = {}
+_DUES_BOUND = 20_000
+
+
+def _due_dates(decision_date: date, count: int) -> tuple[tuple[date, ...], tuple[RuleVersion, ...]]:
+    key = (decision_date, count)
+    table = _versions.VERSIONS
+    found = _DUES.get(key) if decision_date.__class__ is date else None
+    if found is not None and found[0] is table:
+        return found[1], found[2]
+    dues = tuple(add_months(decision_date, month) for month in range(count))
+    at_decision = version_on(decision_date)
+    if dues and version_on(dues[-1]) is at_decision:
+        # The usual case: no other version begins during the benefit; all instalments alike.
+        versions = (at_decision,) * count
+    else:
+        versions = tuple(instalment_version(due, decision_date) for due in dues)
+    if decision_date.__class__ is date:
+        if len(_DUES) >= _DUES_BOUND:
+            _DUES.clear()
+        _DUES[key] = (table, dues, versions)
+    return dues, versions
+
+
 def cash_schedule(
     raw_wage: int, decision_date: date, governing: RuleVersion
 ) -> tuple[Instalment, ...]:
@@ -111,13 +142,7 @@ def cash_schedule(
     of instalments comes from the version that governed eligibility (Pasal 21: up to 6 months).
     """
     count: int = governing.value("max_instalments")
-    dues = [add_months(decision_date, month) for month in range(count)]
-    at_decision = version_on(decision_date)
-    if dues and version_on(dues[-1]) is at_decision:
-        # The usual case: no other version begins during the benefit; all instalments alike.
-        versions = [at_decision] * count
-    else:
-        versions = [instalment_version(due, decision_date) for due in dues]
+    dues, versions = _due_dates(decision_date, count)
     # Per version: its percents, the capped basis and the source, looked up once.
     terms: dict[int, tuple[tuple[int, ...], int, str, str]] = {}
     instalments = []
@@ -167,6 +192,12 @@ def arrears_threshold(employer: EmployerStatus, version: RuleVersion) -> Param:
     return version.param("arrears_months_bpjs_pays")
 
 
+# (id(version), arrears, bankrupt) -> (version, decision): a payer decision reads nothing else
+# and is immutable. The version is kept so a reused id() never matches; emptied past a bound.
+_PAYERS: dict[tuple[int, int, bool], tuple[RuleVersion, PayerDecision]] = {}
+_PAYERS_BOUND = 4096
+
+
 def payer_for(employer: EmployerStatus, version: RuleVersion) -> PayerDecision:
     """Who pays the cash first when the employer is in arrears (D13). Never a refusal.
 
@@ -174,6 +205,19 @@ def payer_for(employer: EmployerStatus, version: RuleVersion) -> PayerDecision:
     and is reimbursed after clearing the arrears (Pasal 39(3)). Pasal 39A (V2 only): a bankrupt
     or closed employer with arrears of at most 6 months -> BPJS still pays.
     """
+    arrears, bankrupt = employer.arrears_months, employer.bankrupt_or_closed
+    if arrears.__class__ is not int or bankrupt.__class__ is not bool:
+        return _payer(employer, version)
+    key = (id(version), arrears, bankrupt)
+    found = _PAYERS.get(key)
+    if found is None or found[0] is not version:
+        if len(_PAYERS) >= _PAYERS_BOUND:
+            _PAYERS.clear()
+        found = _PAYERS[key] = (version, _payer(employer, version))
+    return found[1]
+
+
+def _payer(employer: EmployerStatus, version: RuleVersion) -> PayerDecision:
     param = arrears_threshold(employer, version)
     threshold = int(param.value)
     arrears = employer.arrears_months

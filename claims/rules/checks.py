@@ -139,15 +139,17 @@ class Facts:
     def of(cls, scenario: Scenario, deadline: ClaimDeadline | None = None) -> Facts:
         phk_month = Period.of(scenario.termination.date)
         last = phk_month.ordinal
-        contributions = scenario.contributions
-        months = [c.period.ordinal for c in contributions if c.period.ordinal <= last]
+        months: list[int] = []
+        append = months.append
         latest: Contribution | None = None
-        if months:
-            newest = max(months)
-            for contribution in contributions:
-                if contribution.period.ordinal == newest:
-                    latest = contribution
-                    break
+        newest = -1
+        # One pass: the months up to the PHK month, and the first contribution of the newest.
+        for contribution in scenario.contributions:
+            ordinal = contribution.period.ordinal
+            if ordinal <= last:
+                append(ordinal)
+                if ordinal > newest:
+                    newest, latest = ordinal, contribution
         ordinals = frozenset(months)
         arrears_months = scenario.employer.arrears_months
         if arrears_months:
@@ -213,11 +215,42 @@ def _result(
     )
 
 
+# Results of checks that read only the version and a few codes or small figures (citizenship,
+# programmes, the termination reason of a permanent contract, the month counts, no earlier
+# claim), made once per key: a ``CheckResult`` and what it holds are immutable (the programme
+# lists are copied for each result). The version is kept with the result so a reused id() never
+# matches; the table is emptied when it grows past a bound.
+_MEMO: dict[tuple[Any, ...], tuple[RuleVersion, CheckResult]] = {}
+_MEMO_BOUND = 16_384
+_ABSENT = object()
+
+
+def _recalled(key: tuple[Any, ...], version: RuleVersion) -> CheckResult | None:
+    found = _MEMO.get(key)
+    return found[1] if found is not None and found[0] is version else None
+
+
+def _remember(key: tuple[Any, ...], version: RuleVersion, result: CheckResult) -> CheckResult:
+    if len(_MEMO) >= _MEMO_BOUND:
+        _MEMO.clear()
+    _MEMO[key] = (version, result)
+    return result
+
+
 # --- participation (Pasal 4) ------------------------------------------------------------------
 
 
 def check_citizenship(scenario: Scenario, version: RuleVersion, facts: Facts) -> CheckResult:
     """Only Indonesian citizens (WNI) can be JKP participants. PP 37/2021 Pasal 4(2)."""
+    participant = scenario.participant
+    citizen = _ABSENT if participant is None else participant.citizen
+    if citizen is not True and citizen is not False and citizen is not _ABSENT:
+        return _citizenship(scenario, version)
+    key = ("citizenship", id(version), citizen)
+    return _recalled(key, version) or _remember(key, version, _citizenship(scenario, version))
+
+
+def _citizenship(scenario: Scenario, version: RuleVersion) -> CheckResult:
     params = ("citizen_required",)
     src = version.source("citizen_required")
     participant = scenario.participant
@@ -321,6 +354,28 @@ def check_program_enrollment(scenario: Scenario, version: RuleVersion, facts: Fa
     Large and medium: JKK, JHT, JP, JKM and registered in JKN. Micro and small: at least JKK,
     JHT, JKM and registered in JKN. With no size given, only what every size requires is checked.
     """
+    enrollments, size = scenario.enrollments, scenario.employer_size
+    if enrollments.__class__ is not frozenset or (size is not None and size.__class__ is not str):
+        return _program_enrollment(scenario, version)
+    key = ("program_enrollment", id(version), enrollments, size)
+    made = _recalled(key, version) or _remember(
+        key, version, _program_enrollment(scenario, version)
+    )
+    # The programme lists are lists (mutable): each result gets its own.
+    return CheckResult(
+        made.code,
+        made.passed,
+        list(made.value),
+        list(made.required),
+        made.source,
+        made.text,
+        made.verified,
+        made.params,
+        tuple((name, list(value)) for name, value in made.details),
+    )
+
+
+def _program_enrollment(scenario: Scenario, version: RuleVersion) -> CheckResult:
     params = ("required_enrollments",)
     by_size: Mapping[str, tuple[str, ...]] = version.value("required_enrollments")
     src = version.source("required_enrollments")
@@ -398,6 +453,22 @@ def check_termination_reason(scenario: Scenario, version: RuleVersion, facts: Fa
     (PP 37/2021 Pasal 20(2)). A resignation driven by the employer's misconduct counts as a PHK
     (ruling D11).
     """
+    termination = scenario.termination
+    reason, contract_type = termination.reason, termination.contract_type
+    if (
+        termination.contract_end_date is not None
+        or reason.__class__ is not str
+        or contract_type.__class__ is not str
+    ):
+        return _termination_reason(scenario, version)
+    # Without an end date the result reads only the reason and the contract type.
+    key = ("termination_reason", id(version), reason, contract_type)
+    return _recalled(key, version) or _remember(
+        key, version, _termination_reason(scenario, version)
+    )
+
+
+def _termination_reason(scenario: Scenario, version: RuleVersion) -> CheckResult:
     termination = scenario.termination
     reason = termination.reason
     label = _REASON_LABELS[reason]
@@ -588,8 +659,6 @@ def check_contribution_months(
     paid (ruling D13; Pasal 39: the employer, not the worker, failed to pay them).
     """
     window = version.value("window_months")
-    minimum = version.value("min_paid_months")
-    src = version.source("min_paid_months")
     end = facts.phk_month.ordinal
     start = end - (window - 1)
     counted = facts.counted  # all on or before the PHK month
@@ -598,7 +667,20 @@ def check_contribution_months(
         if not counted or min(counted) >= start
         else sum(1 for month in counted if month >= start)
     )
-    added = sum(1 for month in facts.arrears_added if month >= start)
+    added = sum(1 for month in facts.arrears_added if month >= start) if facts.arrears_added else 0
+    # The result reads nothing but these figures.
+    key = ("contribution_months", id(version), end, count, added)
+    return _recalled(key, version) or _remember(
+        key, version, _contribution_months(version, facts.phk_month, start, count, added)
+    )
+
+
+def _contribution_months(
+    version: RuleVersion, phk_month: Period, start: int, count: int, added: int
+) -> CheckResult:
+    window = version.value("window_months")
+    minimum = version.value("min_paid_months")
+    src = version.source("min_paid_months")
     first = Period.from_ordinal(start)
     if added:
         text = _(
@@ -607,7 +689,7 @@ def check_contribution_months(
             count=count,
             window=window,
             first=first,
-            last=facts.phk_month,
+            last=phk_month,
             arrears=added,
             minimum=minimum,
             source=src,
@@ -619,7 +701,7 @@ def check_contribution_months(
             count=count,
             window=window,
             first=first,
-            last=facts.phk_month,
+            last=phk_month,
             minimum=minimum,
             source=src,
         )
@@ -633,7 +715,7 @@ def check_contribution_months(
         text=text,
         details=(
             ("window_start", first),
-            ("window_end", facts.phk_month),
+            ("window_end", phk_month),
             ("arrears_months_counted", added),
         ),
     )
@@ -664,9 +746,19 @@ def check_consecutive_months(scenario: Scenario, version: RuleVersion, facts: Fa
     count (D13). PP 6/2025 dropped the condition (ruling D1: ``min_consecutive_months`` = 0):
     the check stays in the list, passed, and says so.
     """
+    length, end = consecutive_run(facts.counted, facts.phk_month)
+    # The result reads nothing but these figures.
+    key = ("consecutive_months", id(version), facts.phk_month.ordinal, length, end.ordinal)
+    return _recalled(key, version) or _remember(
+        key, version, _consecutive_months(version, facts.phk_month, length, end)
+    )
+
+
+def _consecutive_months(
+    version: RuleVersion, phk_month: Period, length: int, end: Period
+) -> CheckResult:
     minimum = version.value("min_consecutive_months")
     src = version.source("min_consecutive_months")
-    length, end = consecutive_run(facts.counted, facts.phk_month)
     details: tuple[tuple[str, Any], ...] = ()
     if minimum <= 0:
         text = _(
@@ -690,8 +782,8 @@ def check_consecutive_months(scenario: Scenario, version: RuleVersion, facts: Fa
         text = _(
             "No contribution for the PHK month (%(phk_month)s) or the month before "
             "(%(before)s); at least %(minimum)s consecutive months are needed (%(source)s)",
-            phk_month=facts.phk_month,
-            before=facts.phk_month - 1,
+            phk_month=phk_month,
+            before=phk_month - 1,
             minimum=minimum,
             source=src,
         )
@@ -719,27 +811,15 @@ def check_prior_claims(scenario: Scenario, version: RuleVersion, facts: Facts) -
     previous PHK month, up to and including the current PHK month. Either failure fails this
     check; ``details`` carries both figures.
     """
+    if not scenario.prior_claims:
+        key = ("prior_claims", id(version))
+        return _recalled(key, version) or _remember(key, version, _first_claim(version))
     max_claims = version.value("max_claims")
     minimum = version.value("min_paid_months_between_claims")
     src = version.source("max_claims")
     params = ("max_claims", "min_paid_months_between_claims")
     count = len(scenario.prior_claims)
     allowed = max_claims - 1
-    if not scenario.prior_claims:
-        return _result(
-            "prior_claims",
-            version,
-            params,
-            passed=True,
-            value=0,
-            required=allowed,
-            text=_(
-                "No earlier JKP claim; this is the first of at most %(max)s (%(source)s)",
-                max=max_claims,
-                source=src,
-            ),
-            details=(("paid_months_since_previous", None), ("min_paid_months_since", minimum)),
-        )
     previous = max(claim.termination_date for claim in scenario.prior_claims)
     since = Period.of(previous).ordinal
     paid_since = sum(1 for month in facts.ordinals if month > since)
@@ -790,6 +870,28 @@ def check_prior_claims(scenario: Scenario, version: RuleVersion, facts: Facts) -
         required=allowed,
         text=text,
         details=details,
+    )
+
+
+def _first_claim(version: RuleVersion) -> CheckResult:
+    max_claims = version.value("max_claims")
+    minimum = version.value("min_paid_months_between_claims")
+    src = version.source("max_claims")
+    params = ("max_claims", "min_paid_months_between_claims")
+    allowed = max_claims - 1
+    return _result(
+        "prior_claims",
+        version,
+        params,
+        passed=True,
+        value=0,
+        required=allowed,
+        text=_(
+            "No earlier JKP claim; this is the first of at most %(max)s (%(source)s)",
+            max=max_claims,
+            source=src,
+        ),
+        details=(("paid_months_since_previous", None), ("min_paid_months_since", minimum)),
     )
 
 

@@ -52,12 +52,28 @@ class Period:
     @classmethod
     def of(cls, day: date) -> Period:
         """The month that contains ``day``."""
-        return cls(day.year, day.month)
+        if cls is Period:
+            found = _BY_ORDINAL.get(day.year * 12 + day.month - 1)
+            if found is not None:
+                return found
+        return cls._made(day.year, day.month)
 
     @classmethod
     def from_ordinal(cls, ordinal: int) -> Period:
+        if cls is Period:
+            found = _BY_ORDINAL.get(ordinal)
+            if found is not None:
+                return found
         year, month0 = divmod(ordinal, 12)
-        return cls(year, month0 + 1)
+        return cls._made(year, month0 + 1)
+
+    @classmethod
+    def _made(cls, year: int, month: int) -> Period:
+        period = cls(year, month)
+        if cls is Period:
+            # Periods are immutable; at most 9999 x 12 distinct valid ones exist.
+            _BY_ORDINAL[period.ordinal] = period
+        return period
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Period):
@@ -110,6 +126,7 @@ class Period:
 
 
 _PARSED: dict[str, Period] = {}
+_BY_ORDINAL: dict[int, Period] = {}
 
 
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)

@@ -314,13 +314,14 @@ def _parse_contributions(value: object, path: str, ignored: list[str]) -> tuple[
     append = contributions.append
     periods = _CONTRACT_PERIODS
     new, set_period, set_wage = _NEW_CONTRIBUTION
-    for index, item in enumerate(items):
+    for item in items:
         # Fast path for the usual shape {"period": "YYYY-MM", "wage": n} (attribute tests, no
         # calls); anything else goes through the reader, which reports the exact problem.
-        if isinstance(item, dict) and len(item) == 2 and "period" in item and "wage" in item:
-            text = item["period"]
-            wage = item["wage"]
-            if wage.__class__ is int and wage >= 0 and text.__class__ is str:
+        if type(item) is dict and len(item) == 2:
+            text = item.get("period")
+            wage = item.get("wage")
+            # A missing key gives None, whose class is neither int nor str.
+            if type(wage) is int and type(text) is str and wage >= 0:
                 period = periods.get(text) or _contract_period(text)
                 if period is not None:
                     # Contribution(period, wage) without the frozen-dataclass __init__ overhead:
@@ -330,7 +331,8 @@ def _parse_contributions(value: object, path: str, ignored: list[str]) -> tuple[
                     set_wage(contribution, wage)
                     append(contribution)
                     continue
-        append(_parse_contribution_slowly(item, f"{path}[{index}]", ignored))
+        # One contribution per item so far: the item's index is the count.
+        append(_parse_contribution_slowly(item, f"{path}[{len(contributions)}]", ignored))
     if len({contribution.period.ordinal for contribution in contributions}) != len(contributions):
         seen: dict[int, int] = {}
         for index, contribution in enumerate(contributions):
@@ -382,7 +384,169 @@ def parse_scenario(data: object) -> Scenario:
     Raises ``ScenarioError`` for the first malformed input: a missing or mistyped field, a bad
     date or period, an unknown code, a negative or non-integer wage, a duplicate period, a PKWT
     without ``end_date``.
+
+    A well-formed scenario of the usual shape (plain dicts and lists, no unknown key) is read
+    by ``_parse_usual``; anything else, and every error, by the field-by-field reader, which
+    is the reference: the two give equal scenarios (tests/rules/test_rules_properties.py).
     """
+    usual = _parse_usual(data)
+    if usual is not None:
+        return usual
+    return _parse_by_field(data)
+
+
+# Well-formed dates within the accepted years, by their text, as the field-by-field reader
+# accepted them (so both readers accept exactly the same texts). Dates are immutable; the cache
+# is emptied when it grows past a bound.
+_USUAL_DATES: dict[str, date] = {}
+_USUAL_DATES_BOUND = 100_000
+_TOP_LEVEL_KEYS = frozenset(_TOP_LEVEL)
+_PARTICIPANT_KEYS = frozenset(("citizen", "registered_on", "birth_date"))
+_CONTRACT_KEYS = frozenset(("type", "end_date"))
+_TERMINATION_KEYS = frozenset(("date", "reason"))
+_EMPLOYER_KEYS = frozenset(("arrears_months", "bankrupt_or_closed"))
+_NO_EMPLOYER_STATUS = EmployerStatus()
+
+
+def _usual_date(value: object) -> date | None:
+    """The date ``_expect_date`` would read from ``value``, or None where it would not."""
+    if type(value) is not str:
+        return None
+    found = _USUAL_DATES.get(value)
+    if found is not None:
+        return found
+    try:
+        found = _expect_date(value, ROOT_FIELD)
+    except ScenarioError:
+        return None
+    if len(_USUAL_DATES) >= _USUAL_DATES_BOUND:
+        _USUAL_DATES.clear()
+    _USUAL_DATES[value] = found
+    return found
+
+
+def _parse_usual(data: object) -> Scenario | None:
+    """The scenario of a well-formed input of the usual shape, or None to read it field by
+    field. Every test here is one the field-by-field reader makes; on any doubt, None."""
+    if data.__class__ is not dict or not _TOP_LEVEL_KEYS.issuperset(data):  # type: ignore[arg-type]
+        return None
+    get = data.get  # type: ignore[attr-defined]
+    participant = None
+    raw = get("participant")
+    if raw is not None:
+        if raw.__class__ is not dict or raw.keys() != _PARTICIPANT_KEYS:
+            return None
+        citizen = raw["citizen"]
+        registered_on = _usual_date(raw["registered_on"])
+        birth_date = _usual_date(raw["birth_date"])
+        if (
+            citizen.__class__ is not bool
+            or registered_on is None
+            or birth_date is None
+            or registered_on < birth_date
+        ):
+            return None
+        participant = ParticipantInfo(citizen, registered_on, birth_date)
+    employer_size = get("employer_size")
+    if employer_size is not None and (
+        employer_size.__class__ is not str or employer_size not in EMPLOYER_SIZES
+    ):
+        return None
+    enrollments = None
+    raw = get("enrollments")
+    if raw is not None:
+        if raw.__class__ is not list:
+            return None
+        for item in raw:
+            if item.__class__ is not str or item not in PROGRAMMES:
+                return None
+        enrollments = frozenset(raw)
+    raw = get("contract")
+    if raw.__class__ is not dict or not _CONTRACT_KEYS.issuperset(raw):
+        return None
+    contract_type = raw.get("type")
+    if contract_type.__class__ is not str or contract_type not in CONTRACT_TYPES:
+        return None
+    end_date = raw.get("end_date")
+    if end_date is not None:
+        end_date = _usual_date(end_date)
+        if end_date is None:
+            return None
+    if contract_type != "PKWT":
+        end_date = None
+    elif end_date is None:
+        return None
+    raw = get("contributions")
+    if raw.__class__ is not list:
+        return None
+    ignored: list[str] = []
+    try:
+        contributions = _parse_contributions(raw, "contributions", ignored)
+    except ScenarioError:
+        return None
+    if ignored:
+        return None
+    raw = get("termination")
+    if raw.__class__ is not dict or raw.keys() != _TERMINATION_KEYS:
+        return None
+    termination_date = _usual_date(raw["date"])
+    reason = raw["reason"]
+    if termination_date is None or reason.__class__ is not str or reason not in TERMINATION_REASONS:
+        return None
+    claim_date = _usual_date(get("claim_date"))
+    if claim_date is None:
+        return None
+    decision_date = get("decision_date")
+    if decision_date is not None:
+        decision_date = _usual_date(decision_date)
+        if decision_date is None:
+            return None
+    prior_claims: tuple[PriorClaim, ...] = ()
+    raw = get("prior_claims")
+    if raw is not None:
+        if raw.__class__ is not list:
+            return None
+        priors = []
+        for item in raw:
+            if item.__class__ is not dict or len(item) != 1:
+                return None
+            day = _usual_date(item.get("termination_date"))
+            if day is None:
+                return None
+            priors.append(PriorClaim(day))
+        prior_claims = tuple(priors)
+    employer = _NO_EMPLOYER_STATUS
+    raw = get("employer")
+    if raw is not None:
+        if raw.__class__ is not dict or not _EMPLOYER_KEYS.issuperset(raw):
+            return None
+        arrears = raw.get("arrears_months")
+        bankrupt = raw.get("bankrupt_or_closed")
+        if arrears is None:
+            arrears = 0
+        elif arrears.__class__ is not int or arrears < 0:
+            return None
+        if bankrupt is None:
+            bankrupt = False
+        elif bankrupt.__class__ is not bool:
+            return None
+        employer = EmployerStatus(arrears, bankrupt)
+    _checked_contributions[0] = contributions
+    return Scenario(
+        contributions=contributions,
+        termination=Termination(termination_date, reason, contract_type, end_date),
+        claim_date=claim_date,
+        decision_date=decision_date,
+        participant=participant,
+        employer_size=employer_size,
+        enrollments=enrollments,
+        prior_claims=prior_claims,
+        employer=employer,
+    )
+
+
+def _parse_by_field(data: object) -> Scenario:
+    """``parse_scenario`` one field at a time, reporting the first problem in field order."""
     reader = _Reader(data, "", _TOP_LEVEL)
     ignored = list(reader.ignored)
 

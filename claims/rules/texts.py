@@ -301,9 +301,13 @@ class Text(NamedTuple):
         return self.render()
 
 
+_new_text = tuple.__new__
+
+
 def _(msgid: str, **args: object) -> Text:
     """A ``Text`` for ``msgid`` (an English literal, extracted by makemessages) and its values."""
-    return Text(msgid, tuple(args.items()))
+    # Text(msgid, args) without the named tuple's own __new__ (a Python-level call).
+    return _new_text(Text, (msgid, tuple(args.items())))
 
 
 def listing(items: Iterable[str]) -> Listing:
