@@ -225,14 +225,14 @@ def _add_chunk(batch: PaymentBatch, instalment_ids: list[int]) -> bool:
         settled = [row for row in claimed if row[2] == row[7]]
         if settled:
             _settle_by_offset(settled, now)
-        claimed = [
+        lines = [
             (pk, month, amount - offset, number, bank, account, holder)
             for pk, month, amount, number, bank, account, holder, offset, _c, _s in claimed
             if amount > offset
         ]
-        if not claimed:
+        if not lines:
             return True
-        ids = [row[0] for row in claimed]
+        ids = [row[0] for row in lines]
         CashInstalment.objects.filter(pk__in=ids, status=InstalmentStatus.PAYABLE).update(
             status=InstalmentStatus.IN_BATCH, updated_at=now
         )
@@ -247,7 +247,7 @@ def _add_chunk(batch: PaymentBatch, instalment_ids: list[int]) -> bool:
             now,
             [
                 (pk, amount, bank, account, holder, f"{number}-{month}-{earlier.get(pk, 0) + 1}")
-                for pk, month, amount, number, bank, account, holder in claimed
+                for pk, month, amount, number, bank, account, holder in lines
             ],
         )
         return True

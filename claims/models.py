@@ -1015,6 +1015,10 @@ class ReassessmentLine(models.Model):
     def difference(self) -> int:
         return self.now_amount - self.was_amount
 
+    @property
+    def gap(self) -> int:
+        return abs(self.difference)
+
 
 class Underpayment(BaseModel):
     """Money a reassessment found still due for a month: paid once, by the next payment batch."""
@@ -1079,9 +1083,7 @@ class Debt(BaseModel):
     CLOSED = frozenset({"recovered", "written_off", "withdrawn"})
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="debts")
-    reassessment = models.OneToOneField(
-        Reassessment, on_delete=models.PROTECT, related_name="debt"
-    )
+    reassessment = models.OneToOneField(Reassessment, on_delete=models.PROTECT, related_name="debt")
     amount = models.PositiveBigIntegerField(_("amount (Rp)"))
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.OPEN)
     objection = models.TextField(_("the worker's objection"), blank=True)

@@ -527,9 +527,7 @@ def reassess_many(
             continue  # the same facts as the latest reassessment: nothing new
         if found.changes or trigger == ReassessmentTrigger.SUPERVISOR:
             keep.append(found)
-    return _write(
-        keep, trigger=trigger, note=note, acting_user=acting_user, job=job, chunk=chunk
-    )
+    return _write(keep, trigger=trigger, note=note, acting_user=acting_user, job=job, chunk=chunk)
 
 
 @transaction.atomic
@@ -555,7 +553,9 @@ def reassess_claim(
     return found[0] if found else None
 
 
-def affected_claims(*, participant_ids: list[int] | None = None, rule_version: str = "") -> list[int]:
+def affected_claims(
+    *, participant_ids: list[int] | None = None, rule_version: str = ""
+) -> list[int]:
     """The decided claims a change touches: those of the given participants (read a few
     thousand participants at a time: a national import touches millions), or those any of
     whose instalments a rule version priced (one query)."""

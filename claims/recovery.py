@@ -61,16 +61,16 @@ def _lock_debt(debt_id: int) -> Debt:
 
 
 def _claim(debt: Debt) -> Claim:
-    return Claim.objects.select_for_update(of=("self",)).select_related("participant").get(
-        pk=debt.claim_id
+    return (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("participant")
+        .get(pk=debt.claim_id)
     )
 
 
 def _require_supervisor(user: User, claim: Claim) -> None:
     if not (
-        user.is_active
-        and user.has_perm(ClaimPerm.DECIDE)
-        and workflow.in_claim_branch(user, claim)
+        user.is_active and user.has_perm(ClaimPerm.DECIDE) and workflow.in_claim_branch(user, claim)
     ):
         raise PermissionDeniedError(gettext("You are not allowed to do this on this claim."))
 
@@ -349,9 +349,9 @@ def close_recovered_debts(*, claim_ids: list[int]) -> int:
     """Close every debt of these claims whose amount has come back (after a payment run or a
     receipts file). One event each."""
     closed = 0
-    for debt_id in Debt.objects.filter(
-        claim_id__in=claim_ids, state=D.RECOVERING
-    ).values_list("pk", flat=True):
+    for debt_id in Debt.objects.filter(claim_id__in=claim_ids, state=D.RECOVERING).values_list(
+        "pk", flat=True
+    ):
         with transaction.atomic():
             debt = _lock_debt(debt_id)
             if debt.state != D.RECOVERING or outstanding(debt) > 0:

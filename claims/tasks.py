@@ -1,5 +1,5 @@
-"""Background work of the claims app: the worker's notifications and reassessments. Tasks take primary keys,
-reload rows and stay thin."""
+"""Background work of the claims app: the worker's notifications and reassessments. Tasks take
+primary keys, reload rows and stay thin."""
 
 from __future__ import annotations
 

@@ -54,14 +54,13 @@ def test_a_late_month_from_a_new_employer_makes_one_overpayment_and_stops_the_re
     # Month 2 was due on 10 April 2025 and paid; the new employer posts April late.
     path = write(tmp_path, f"{claim.participant.nik},55556666,2025-04,4500000,2025-05-10\n")
     outcome, errors = import_contributions(path)
-    assert errors == [] and outcome.applied
+    assert errors == []
+    assert outcome.applied
 
     run_jobs()
 
     over = ReassessmentLine.objects.filter(reassessment__claim=claim, outcome="overpaid")
-    assert [(line.month, line.was_amount, line.now_amount) for line in over] == [
-        (2, 2_400_000, 0)
-    ]
+    assert [(line.month, line.was_amount, line.now_amount) for line in over] == [(2, 2_400_000, 0)]
     debt = Debt.objects.get(claim=claim)
     assert debt.amount == 2_400_000
     assert debt.reassessment.trigger == "contributions"
@@ -79,7 +78,8 @@ def test_a_corrected_higher_wage_makes_underpayments_the_next_batch_pays_once(
     claim = eligible_claim(branch, paid=(1, 2), npp="11112222")
     path = write(tmp_path, f"{claim.participant.nik},11112222,2025-02,5000000,2025-03-10\n")
     outcome, errors = import_contributions(path, apply_corrections=True)
-    assert errors == [] and outcome.corrected_rows == 1
+    assert errors == []
+    assert outcome.corrected_rows == 1
     run_jobs()
 
     owed = Underpayment.objects.filter(claim=claim).order_by("month")
@@ -109,7 +109,8 @@ def test_rerunning_a_reassessment_changes_nothing(branch, supervisor):
     claim = eligible_claim(branch, paid=(1, 2))
     set_phk_month_wage(claim, 3_000_000)
     first = reassess_claim(claim_id=claim.pk, trigger="supervisor", acting_user=supervisor)
-    assert first is not None and first.overpaid_total == 2 * 600_000
+    assert first is not None
+    assert first.overpaid_total == 2 * 600_000
     before = everything()
 
     assert reassess_claim(claim_id=claim.pk, trigger="supervisor", acting_user=supervisor) is None
