@@ -919,7 +919,6 @@ def _after_reconcile(claim_ids: list[int], message_ids: list[int]) -> None:
     )
     for claim_id in finished:
         complete_if_finished(claim_id=claim_id)
-    close_recovered_debts(claim_ids=claim_ids)
 
 
 def reconcile_payment_batch(*, batch_id: int, acting_user: User, data: bytes) -> ReconcileResult:
@@ -944,6 +943,8 @@ def reconcile_payment_batch(*, batch_id: int, acting_user: User, data: bytes) ->
             _apply_staged(cursor, batch, now)
             result, touched, message_ids = _record_results(cursor, batch, acting_user)
             cursor.execute("DROP TABLE payment_result_stage")
+        # Offsets are recovered when their instalment is paid: debts so settled are closed.
+        close_recovered_debts(claim_ids=touched)
         result.unchanged = len(rows) - result.paid - result.rejected
         if not batch.lines.filter(status=PaymentLine.Status.PENDING).exists():
             PaymentBatch.objects.filter(pk=batch.pk).update(

@@ -349,9 +349,11 @@ def close_recovered_debts(*, claim_ids: list[int]) -> int:
     """Close every debt of these claims whose amount has come back (after a payment run or a
     receipts file). One event each."""
     closed = 0
-    for debt_id in Debt.objects.filter(claim_id__in=claim_ids, state=D.RECOVERING).values_list(
-        "pk", flat=True
-    ):
+    # The debts being recovered are few; a payment run touches up to every claim.
+    touched = set(claim_ids)
+    for debt_id, claim_id in Debt.objects.filter(state=D.RECOVERING).values_list("pk", "claim_id"):
+        if claim_id not in touched:
+            continue
         with transaction.atomic():
             debt = _lock_debt(debt_id)
             if debt.state != D.RECOVERING or outstanding(debt) > 0:
