@@ -89,6 +89,7 @@ def _debt_for_user(user, pk: int) -> Debt:
 
 @require_GET
 @login_required
+@permission_required(ClaimPerm.VIEW, raise_exception=True)
 def case(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The case's reassessments, underpayments and debts, with what the user may do on them."""
     claim = get_claim_for_user(user=request.user, pk=pk)
@@ -196,6 +197,7 @@ def answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
+@permission_required(ClaimPerm.VIEW, raise_exception=True)
 def letter(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     found = get_object_or_404(
         Reassessment.objects.filter(claim__in=claims_visible_to(request.user).values("pk")), pk=pk

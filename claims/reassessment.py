@@ -417,37 +417,37 @@ def _write(
         for record in records
         if record.overpaid_total
     )
-    changed_instalments: list[CashInstalment] = []
+    # The months not paid yet, by what they become: one UPDATE per kind of change (a ruling
+    # gives most of a chunk the same new amount), not one per row.
+    changes: dict[tuple, list[int]] = defaultdict(list)
     for found in found_all:
         for m in found.months:
             outcome, item = found.outcome(m), m.instalment
-            if outcome not in (Outcome.REPRICED, Outcome.CANCELLED):
-                continue
             if outcome == Outcome.CANCELLED:
-                item.status = I.CANCELLED
-                item.status_reason = (gettext("Reassessment: %(r)s") % {"r": m.reason})[:255]
-                item.offset_amount, item.offset_debt = 0, None
+                reason = (gettext("Reassessment: %(r)s") % {"r": m.reason})[:255]
+                key: tuple = ("cancel", reason)
+            elif outcome == Outcome.REPRICED:
+                amount = min(m.amount + m.entitled - m.accounted, MAX_INSTALMENT_AMOUNT)
+                key = ("reprice", amount, m.percent, m.rule_version, item.offset_amount > amount)
             else:
-                item.amount = min(m.amount + m.entitled - m.accounted, MAX_INSTALMENT_AMOUNT)
-                item.percent, item.rule_version = m.percent, m.rule_version
-                if item.offset_amount > item.amount:
-                    item.offset_amount = item.amount
-            item.updated_at = now
-            changed_instalments.append(item)
-    CashInstalment.objects.bulk_update(
-        changed_instalments,
-        [
-            "amount",
-            "percent",
-            "rule_version",
-            "status",
-            "status_reason",
-            "offset_amount",
-            "offset_debt",
-            "updated_at",
-        ],
-        batch_size=1000,
-    )
+                continue
+            changes[key].append(item.pk)
+    for key, ids in changes.items():
+        instalments = CashInstalment.objects.filter(pk__in=ids)
+        if key[0] == "cancel":
+            instalments.update(
+                status=I.CANCELLED,
+                status_reason=key[1],
+                offset_amount=0,
+                offset_debt=None,
+                updated_at=now,
+            )
+            continue
+        _kind, amount, percent, version, clip = key
+        extra = {"offset_amount": amount} if clip else {}
+        instalments.update(
+            amount=amount, percent=percent, rule_version=version, updated_at=now, **extra
+        )
     events = CaseEvent.objects.bulk_create(
         CaseEvent(
             claim=found.claim,

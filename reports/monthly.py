@@ -445,7 +445,12 @@ def render_xlsx(report: MonthlyReport) -> bytes:
 def render_pdf(report: MonthlyReport) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string("reports/monthly_pdf.html", {"report": report, "columns": _columns()})
+    from reports.open_money import open_money
+
+    html = render_to_string(
+        "reports/monthly_pdf.html",
+        {"report": report, "columns": _columns(), "open_money": open_money()},
+    )
     return HTML(string=html).write_pdf()
 
 

@@ -22,6 +22,7 @@ from jkp_site.core.permissions import ClaimPerm
 from jkp_site.db_router import replica_reads
 from reports import jobs
 from reports import monthly as reports
+from reports.open_money import open_money
 
 MONTH_CHOICES_BACK = 24
 CONTENT_TYPES = {
@@ -138,6 +139,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 (_("Overdue now"), f"{queue}?overdue=true"),
             ],
             "queue_url": queue,
+            "open_money": open_money(**scope),
         },
     )
 
@@ -171,6 +173,7 @@ def monthly(request: HttpRequest) -> HttpResponse:
             "files": files,
             "pending": any(f["job"] for f in files),
             "month_value": f"{month:%Y-%m}",
+            "open_money": open_money(),
         },
     )
 

@@ -74,7 +74,8 @@ def test_every_step_is_on_the_timeline_audited_and_told(case, supervisor, second
 def test_the_letter_and_the_case_page_state_the_same_figures(case, supervisor, client):
     found = reassess_claim(claim_id=case.pk, trigger="supervisor", acting_user=supervisor)
     letter = letters.reassessment_letter_for(reassessment_id=found.pk, acting_user=supervisor)
-    assert letter.number.startswith("JKP/JKT/") and "/PNU/" in letter.number
+    assert letter.number.startswith("JKP/JKT/")
+    assert "/PNU/" in letter.number
     text = text_of(letter)
     # In Indonesian, whatever the reader's language.
     assert "dihitung ulang" in text.lower() or "penilaian ulang" in text.lower()
