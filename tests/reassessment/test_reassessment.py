@@ -159,3 +159,35 @@ def test_an_unpaid_month_is_never_paid_twice(branch):
     assert found.underpaid_total == 600_000
     assert instalment(claim, 2).amount == 3_000_000
     assert instalment(claim, 2).status == I.PAYABLE
+
+
+def test_an_underpayment_the_bank_returned_is_paid_again_to_the_corrected_account(
+    branch, head_office, officer, second_officer
+):
+    from claims import payment_details
+
+    claim = eligible_claim(branch, paid=(1,))
+    set_phk_month_wage(claim, 5_000_000)
+    reassess_claim(claim_id=claim.pk, trigger="contributions")
+    batch = payments.run_payment_batch(acting_user=head_office, on=RUN_ON)
+    payments.export_payment_batch(batch_id=batch.pk, acting_user=head_office)
+    line = batch.lines.get(underpayment__isnull=False)
+    data = (
+        "reference,status,amount,bank_reference,reason\n"
+        f"{line.reference},rejected,{line.amount},,Account closed\n"
+    ).encode()
+    payments.reconcile_payment_batch(batch_id=batch.pk, acting_user=head_office, data=data)
+    owed = Underpayment.objects.get(claim=claim)
+    assert owed.status == "rejected"
+    change = payment_details.request_bank_account_change(
+        claim_id=claim.pk,
+        acting_user=officer,
+        bank_name="BNI",
+        bank_account="0987654321",
+        account_holder=claim.participant.name,
+    )
+    payment_details.decide_bank_account_change(
+        change_id=change.pk, acting_user=second_officer, confirm=True
+    )
+    owed.refresh_from_db()
+    assert owed.status == "payable"
