@@ -29,6 +29,7 @@ from claims.rules import VERSIONS
 from claims.selectors import claims_visible_to, get_claim_for_user
 from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.http import AuthenticatedHttpRequest
+from jkp_site.core.models import KantorCabang
 from jkp_site.core.permissions import ClaimPerm
 
 DECIDE = ClaimPerm.DECIDE
@@ -245,11 +246,9 @@ def rulings(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _branch_rows() -> list[dict[str, Any]]:
-    from jkp_site.core.models import KantorCabang
-
-    figures = reassessment_selectors.open_money_by_branch()
-    names = dict(KantorCabang.objects.filter(pk__in=figures).values_list("pk", "name"))
-    return [{"branch": names.get(pk, pk), **row} for pk, row in sorted(figures.items())]
+    branches = dict(KantorCabang.objects.values_list("pk", "name"))
+    figures = reassessment_selectors.open_money_by_branch(list(branches))
+    return [{"branch": branches[pk], **row} for pk, row in sorted(figures.items())]
 
 
 @require_POST

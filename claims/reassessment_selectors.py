@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from claims.models import (
     Claim,
@@ -17,6 +17,7 @@ from claims.models import (
     Underpayment,
 )
 from claims.recovery import outstanding, recovered
+from jkp_site.core.models import KantorCabang
 
 
 @dataclass(frozen=True)
@@ -67,33 +68,38 @@ def underpayments_of(claim: Claim) -> QuerySet[Underpayment]:
     return claim.underpayments.order_by("month", "pk")
 
 
-def open_money_by_branch(claims: QuerySet[Claim] | None = None) -> dict[int, dict[str, int]]:
+def open_money_by_branch(branch_ids: list[int]) -> dict[int, dict[str, int]]:
     """Per branch: the underpayments still to pay and the debts still open (count, Rupiah).
 
-    Two grouped queries over the open rows only."""
-    claims = claims if claims is not None else Claim.objects.all()
-    figures: dict[int, dict[str, int]] = {}
+    One query whatever the number of claims: a grouped subquery per figure."""
 
-    def row(branch_id: int) -> dict[str, int]:
-        return figures.setdefault(
-            branch_id,
-            {"underpaid_count": 0, "underpaid_total": 0, "debt_count": 0, "debt_total": 0},
+    def figure(rows: QuerySet, value) -> Subquery:
+        grouped = rows.values("claim__branch_id").annotate(v=value).values("v")
+        return Subquery(grouped, output_field=BigIntegerField())
+
+    unpaid = Underpayment.objects.filter(claim__branch_id=OuterRef("pk")).exclude(
+        status=Underpayment.Status.PAID
+    )
+    debts = Debt.objects.filter(claim__branch_id=OuterRef("pk")).filter(
+        ~Q(state__in=sorted(Debt.CLOSED))
+    )
+    rows = (
+        KantorCabang.objects.filter(pk__in=branch_ids)
+        .annotate(
+            underpaid_count=figure(unpaid, Count("pk")),
+            underpaid_total=figure(unpaid, Sum("amount")),
+            debt_count=figure(debts, Count("pk")),
+            debt_total=figure(debts, Sum("amount")),
         )
-
-    for branch_id, count, total in (
-        Underpayment.objects.filter(claim__in=claims.values("pk"))
-        .exclude(status=Underpayment.Status.PAID)
-        .values("claim__branch_id")
-        .annotate(n=Count("pk"), total=Sum("amount"))
-        .values_list("claim__branch_id", "n", "total")
-    ):
-        row(branch_id).update(underpaid_count=count, underpaid_total=total or 0)
-    for branch_id, count, total in (
-        Debt.objects.filter(claim__in=claims.values("pk"))
-        .filter(~Q(state__in=sorted(Debt.CLOSED)))
-        .values("claim__branch_id")
-        .annotate(n=Count("pk"), total=Sum("amount"))
-        .values_list("claim__branch_id", "n", "total")
-    ):
-        row(branch_id).update(debt_count=count, debt_total=total or 0)
-    return figures
+        .values_list("pk", "underpaid_count", "underpaid_total", "debt_count", "debt_total")
+    )
+    return {
+        pk: {
+            "underpaid_count": under_n or 0,
+            "underpaid_total": under or 0,
+            "debt_count": debt_n or 0,
+            "debt_total": debt or 0,
+        }
+        for pk, under_n, under, debt_n, debt in rows
+        if under_n or debt_n
+    }

@@ -45,6 +45,7 @@ from claims.models import CaseEvent, CashInstalment, Claim, ClaimState
 from claims.vocabulary import RejectReason, StopReason
 from jkp_site.core.models import KantorCabang
 from reports.models import MonthlyFigures, ReportMonth
+from reports.open_money import open_money
 from training.models import TrainingReferral
 
 S = ClaimState
@@ -445,11 +446,13 @@ def render_xlsx(report: MonthlyReport) -> bytes:
 def render_pdf(report: MonthlyReport) -> bytes:
     from weasyprint import HTML
 
-    from reports.open_money import open_money
-
     html = render_to_string(
         "reports/monthly_pdf.html",
-        {"report": report, "columns": _columns(), "open_money": open_money()},
+        {
+            "report": report,
+            "columns": _columns(),
+            "open_money": open_money([row.branch for row in report.rows]),
+        },
     )
     return HTML(string=html).write_pdf()
 

@@ -1,14 +1,12 @@
 """The over- and underpayments still open per branch (claims.reassessment): what the dashboard
 and the monthly report show beside the month's figures. They are the state now, read from the
-open rows (two grouped queries), not a month's events."""
+open rows (one query), not a month's events."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from claims.models import Claim
 from claims.reassessment_selectors import open_money_by_branch
-from reports.monthly import _branches
 
 
 @dataclass(frozen=True)
@@ -26,11 +24,9 @@ class OpenMoney:
     total: OpenMoneyRow = field(default_factory=lambda: OpenMoneyRow(branch=None))
 
 
-def open_money(*, region_id: int | None = None, branch_id: int | None = None) -> OpenMoney:
-    """The branches (of a region, or one branch) with something open, and their total."""
-    branches = list(_branches(region_id=region_id, branch_id=branch_id))
-    claims = Claim.objects.filter(branch__in=[b.pk for b in branches])
-    figures = open_money_by_branch(claims)
+def open_money(branches: list) -> OpenMoney:
+    """The branches given (those of the report) with something open, and their total."""
+    figures = open_money_by_branch([b.pk for b in branches])
     rows = [OpenMoneyRow(branch=b, **figures[b.pk]) for b in branches if b.pk in figures]
     total = OpenMoneyRow(
         branch=None,

@@ -139,7 +139,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 (_("Overdue now"), f"{queue}?overdue=true"),
             ],
             "queue_url": queue,
-            "open_money": open_money(**scope),
+            "open_money": open_money([row.branch for row in report.rows]),
         },
     )
 
@@ -173,7 +173,7 @@ def monthly(request: HttpRequest) -> HttpResponse:
             "files": files,
             "pending": any(f["job"] for f in files),
             "month_value": f"{month:%Y-%m}",
-            "open_money": open_money(),
+            "open_money": open_money([row.branch for row in report.rows]),
         },
     )
 
