@@ -54,7 +54,12 @@ LAST_MONTH = 6
 
 # States in which instalments are still judged month by month.
 # Instalment states that will not change any more (the benefit can complete).
-FINAL_STATUSES = (InstalmentStatus.PAID, InstalmentStatus.NOT_PAID, InstalmentStatus.CANCELLED)
+FINAL_STATUSES = (
+    InstalmentStatus.PAID,
+    InstalmentStatus.NOT_PAID,
+    InstalmentStatus.CANCELLED,
+    InstalmentStatus.OFFSET,
+)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import partial
@@ -47,9 +48,11 @@ from claims.models import (
     InstalmentStatus,
     PaymentBatch,
     PaymentLine,
+    Underpayment,
 )
 from claims.notifications import worker_hears_of
 from claims.payment_details import raise_identity_flags, shared_account_claims
+from claims.recovery import close_recovered_debts
 from jkp_site.core.exceptions import ApplicationError, PermissionDeniedError
 from jkp_site.core.permissions import ClaimPerm
 from jkp_site.core.resilience import heartbeat_cutoff
@@ -258,11 +261,26 @@ def _add_chunk(batch: PaymentBatch, instalment_ids: list[int]) -> bool:
                 "claim__bank_name",
                 "claim__bank_account",
                 "claim__bank_account_holder",
+                "offset_amount",
+                "claim_id",
+                "claim__state",
             )
         )
         if not claimed:
             return True
-        ids = [row[0] for row in claimed]
+        # An instalment set off in full against a debt (claims.recovery) is settled here,
+        # with no transfer; the others are transferred less their offset.
+        settled = [row for row in claimed if row[2] == row[7]]
+        if settled:
+            _settle_by_offset(settled, now)
+        lines = [
+            (pk, month, amount - offset, number, bank, account, holder)
+            for pk, month, amount, number, bank, account, holder, offset, _c, _s in claimed
+            if amount > offset
+        ]
+        if not lines:
+            return True
+        ids = [row[0] for row in lines]
         CashInstalment.objects.filter(pk__in=ids, status=InstalmentStatus.PAYABLE).update(
             status=InstalmentStatus.IN_BATCH, updated_at=now
         )
@@ -277,8 +295,91 @@ def _add_chunk(batch: PaymentBatch, instalment_ids: list[int]) -> bool:
             now,
             [
                 (pk, amount, bank, account, holder, f"{number}-{month}-{earlier.get(pk, 0) + 1}")
-                for pk, month, amount, number, bank, account, holder in claimed
+                for pk, month, amount, number, bank, account, holder in lines
             ],
+        )
+        return True
+
+
+def _settle_by_offset(rows: list[tuple], now: dt.datetime) -> None:
+    """Instalments whose whole amount goes to the worker's debt: settled, on the timeline."""
+    CashInstalment.objects.filter(
+        pk__in=[row[0] for row in rows], status=InstalmentStatus.PAYABLE
+    ).update(status=InstalmentStatus.OFFSET, paid_at=now, updated_at=now)
+    CaseEvent.objects.bulk_create(
+        CaseEvent(
+            claim_id=claim_id,
+            action="instalment_offset",
+            from_state=state,
+            to_state=state,
+            data={"month": month, "amount": amount},
+        )
+        for _pk, month, amount, _n, _b, _a, _h, _o, claim_id, state in rows
+    )
+    close_recovered_debts(claim_ids=sorted({row[8] for row in rows}))
+
+
+def payable_underpayments() -> QuerySet[Underpayment]:
+    """Underpayments found by reassessments, ready to be paid into an account we have."""
+    return (
+        Underpayment.objects.filter(status=Underpayment.Status.PAYABLE)
+        .exclude(claim__bank_account="")
+        .exclude(_flag_open())
+        .order_by("pk")
+    )
+
+
+def _add_underpayments(batch: PaymentBatch, ids: list[int]) -> bool:
+    """``_add_chunk`` for underpayments: claimed once each, a line each."""
+    with transaction.atomic():
+        if (
+            not PaymentBatch.objects.select_for_update()
+            .filter(pk=batch.pk, state=PaymentBatch.State.OPEN)
+            .exists()
+        ):
+            return False
+        now = timezone.now()
+        PaymentBatch.objects.filter(pk=batch.pk).update(updated_at=now)
+        claimed = list(
+            Underpayment.objects.select_for_update(of=("self",))
+            .filter(pk__in=ids, status=Underpayment.Status.PAYABLE)
+            .order_by("pk")
+            .values_list(
+                "pk",
+                "month",
+                "amount",
+                "claim__number",
+                "claim__bank_name",
+                "claim__bank_account",
+                "claim__bank_account_holder",
+            )
+        )
+        if not claimed:
+            return True
+        taken = [row[0] for row in claimed]
+        Underpayment.objects.filter(pk__in=taken, status=Underpayment.Status.PAYABLE).update(
+            status=Underpayment.Status.IN_BATCH, updated_at=now
+        )
+        earlier = dict(
+            PaymentLine.objects.filter(underpayment_id__in=taken)
+            .values("underpayment_id")
+            .annotate(n=Count("pk"))
+            .values_list("underpayment_id", "n")
+        )
+        PaymentLine.objects.bulk_create(
+            (
+                PaymentLine(
+                    batch=batch,
+                    underpayment_id=pk,
+                    amount=amount,
+                    bank_name=bank,
+                    bank_account=account,
+                    account_holder=holder,
+                    reference=f"{number}-U{pk}-{earlier.get(pk, 0) + 1}",
+                )
+                for pk, _month, amount, number, bank, account, holder in claimed
+            ),
+            batch_size=INSERT_BATCH,
         )
         return True
 
@@ -348,6 +449,10 @@ def gather_payment_batch(*, batch_id: int) -> PaymentBatch | None:
     for start in range(0, len(ids), chunk):
         if not _add_chunk(batch, ids[start : start + chunk]):
             break
+    owed = list(payable_underpayments().values_list("pk", flat=True))
+    for start in range(0, len(owed), chunk):
+        if not _add_underpayments(batch, owed[start : start + chunk]):
+            break
     with transaction.atomic():
         batch = PaymentBatch.objects.select_for_update().get(pk=batch_id)
         if batch.state != PaymentBatch.State.OPEN:
@@ -394,6 +499,7 @@ def run_payment_batch(
     evaluate_due_instalments(on=on)
     if (
         not payable_instalments().exists()
+        and not payable_underpayments().exists()
         and not PaymentBatch.objects.filter(state=PaymentBatch.State.OPEN).exists()
     ):
         return None
@@ -430,12 +536,14 @@ def export_payment_batch(*, batch_id: int, acting_user: User) -> str:
     # One pass over a server-side cursor: rows are checked and written as they come, so
     # memory holds the file being written, not 500,000 model instances. Held lines never
     # went to the bank; every other line did, whatever the bank answered since.
-    lines = (
-        batch.lines.exclude(status=PaymentLine.Status.HELD)
+    live = batch.lines.exclude(status=PaymentLine.Status.HELD)
+    # The instalments' transfers, then the underpayments' (reassessments): each names its claim.
+    lines = itertools.chain.from_iterable(
+        live.filter(**{f"{path}__isnull": False})
         .order_by("pk")
         .values_list(
-            "instalment__claim__number",
-            "instalment__claim__participant__nik",
+            f"{path}__claim__number",
+            f"{path}__claim__participant__nik",
             "bank_account",
             "bank_name",
             "account_holder",
@@ -443,6 +551,7 @@ def export_payment_batch(*, batch_id: int, acting_user: User) -> str:
             "reference",
         )
         .iterator(chunk_size=EXPORT_FETCH)
+        for path in ("instalment", "underpayment")
     )
     problems: list[RowProblem] = []
     out = io.StringIO()
@@ -753,12 +862,31 @@ def _apply_staged(cursor, batch: PaymentBatch, now: dt.datetime) -> int:
         "AND claims_cashinstalment.status = %s",
         [InstalmentStatus.PAID, InstalmentStatus.REJECTED, now, now, InstalmentStatus.IN_BATCH],
     )
-    if cursor.rowcount != applied:
+    settled = cursor.rowcount
+    # The underpayments' transfers (reassessments) take the result the same way.
+    cursor.execute(
+        "UPDATE claims_underpayment "
+        "SET status = CASE WHEN s.status = 'paid' THEN %s ELSE %s END, "
+        "paid_at = CASE WHEN s.status = 'paid' THEN %s ELSE NULL END, updated_at = %s "
+        "FROM payment_result_stage AS s JOIN claims_paymentline AS l ON l.id = s.line_id "
+        "WHERE claims_underpayment.id = l.underpayment_id AND s.applies "
+        "AND claims_underpayment.status = %s",
+        [
+            Underpayment.Status.PAID,
+            Underpayment.Status.REJECTED,
+            now,
+            now,
+            Underpayment.Status.IN_BATCH,
+        ],
+    )
+    if settled + cursor.rowcount != applied:
         cursor.execute(
             "SELECT l.reference FROM payment_result_stage AS s "
             "JOIN claims_paymentline AS l ON l.id = s.line_id "
-            "JOIN claims_cashinstalment AS i ON i.id = l.instalment_id "
-            "WHERE s.applies AND i.status NOT IN (%s, %s) ORDER BY l.id LIMIT 1",
+            "LEFT JOIN claims_cashinstalment AS i ON i.id = l.instalment_id "
+            "LEFT JOIN claims_underpayment AS u ON u.id = l.underpayment_id "
+            "WHERE s.applies AND COALESCE(i.status, u.status) NOT IN (%s, %s) "
+            "ORDER BY l.id LIMIT 1",
             [InstalmentStatus.PAID, InstalmentStatus.REJECTED],
         )
         found = cursor.fetchone()
@@ -776,23 +904,28 @@ def _record_results(
     the outbox (bulk). Returns the counts, the claims touched and the outbox messages."""
     cursor.execute(
         "SELECT s.status, s.bank_reference, s.instalment_reason, l.reference, l.amount, "
-        "i.month, i.claim_id, c.state FROM payment_result_stage AS s "
+        "COALESCE(i.month, u.month), COALESCE(i.claim_id, u.claim_id), c.state, "
+        "l.underpayment_id FROM payment_result_stage AS s "
         "JOIN claims_paymentline AS l ON l.id = s.line_id "
-        "JOIN claims_cashinstalment AS i ON i.id = l.instalment_id "
-        "JOIN claims_claim AS c ON c.id = i.claim_id WHERE s.applies ORDER BY l.id"
+        "LEFT JOIN claims_cashinstalment AS i ON i.id = l.instalment_id "
+        "LEFT JOIN claims_underpayment AS u ON u.id = l.underpayment_id "
+        "JOIN claims_claim AS c ON c.id = COALESCE(i.claim_id, u.claim_id) "
+        "WHERE s.applies ORDER BY l.id"
     )
     result = ReconcileResult()
     events = []
-    for status, bank_reference, note, reference, amount, month, claim_id, state in cursor:
+    for row in cursor:
+        status, bank_reference, note, reference, amount, month, claim_id, state, topup = row
         if status == "paid":
             result.paid += 1
         else:
             result.rejected += 1
+        kind = "underpayment" if topup else "instalment"
         events.append(
             CaseEvent(
                 claim_id=claim_id,
                 actor=acting_user,
-                action="instalment_paid" if status == "paid" else "instalment_rejected",
+                action=f"{kind}_paid" if status == "paid" else f"{kind}_rejected",
                 from_state=state,
                 to_state=state,
                 note=note,
@@ -864,6 +997,8 @@ def reconcile_payment_batch(*, batch_id: int, acting_user: User, data: bytes) ->
             _apply_staged(cursor, batch, now)
             result, touched, message_ids = _record_results(cursor, batch, acting_user)
             cursor.execute("DROP TABLE payment_result_stage")
+        # Offsets are recovered when their instalment is paid: debts so settled are closed.
+        close_recovered_debts(claim_ids=touched)
         result.unchanged = len(rows) - result.paid - result.rejected
         if not batch.lines.filter(status=PaymentLine.Status.PENDING).exists():
             PaymentBatch.objects.filter(pk=batch.pk).update(

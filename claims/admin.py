@@ -25,12 +25,19 @@ from claims.models import (
     CashInstalment,
     Claim,
     ClaimState,
+    Debt,
     Decision,
     Document,
     EligibilityResult,
     EventNotification,
     PaymentBatch,
     PaymentLine,
+    Reassessment,
+    ReassessmentJob,
+    ReassessmentLine,
+    RecoveryPlan,
+    Repayment,
+    Underpayment,
 )
 from claims.vocabulary import action_label, reason_label
 from jkp_site.core.admin_display import HistoryInWordsAdmin, machine_data
@@ -389,6 +396,118 @@ class PaymentBatchAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm(ClaimPerm.RUN_PAYMENT_BATCH)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- Reassessment and recovery (claims.reassessment, claims.recovery): read-only windows; every
+# change goes through the services (the case page and head office's reassessment screen).
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+REASSESSMENT_LINE_FIELDS = (
+    "month",
+    "due_date",
+    "status_before",
+    "was_amount",
+    "now_amount",
+    "outcome",
+    "reason",
+)
+
+
+class ReassessmentLineInline(_ReadOnlyInline):
+    model = ReassessmentLine
+    fields = REASSESSMENT_LINE_FIELDS
+    readonly_fields = REASSESSMENT_LINE_FIELDS
+
+
+@admin.register(Reassessment)
+class ReassessmentAdmin(BranchScopedAdmin):
+    list_display = [
+        "claim",
+        "sequence",
+        "trigger",
+        "rule_version",
+        "underpaid_total",
+        "overpaid_total",
+        "created_at",
+    ]
+    list_filter = ["trigger", "rule_version", ("claim__branch", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["claim"]
+    search_fields = ["claim__number"]
+    inlines = [ReassessmentLineInline]
+
+
+@admin.register(Underpayment)
+class UnderpaymentAdmin(BranchScopedAdmin):
+    list_display = ["claim", "month", "amount", "status", "paid_at"]
+    list_filter = ["status", ("claim__branch", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["claim"]
+    search_fields = ["claim__number"]
+
+
+PLAN_FIELDS = ("kind", "state", "proposed_by", "decided_by", "decided_at", "reason")
+
+
+class RecoveryPlanInline(_ReadOnlyInline):
+    model = RecoveryPlan
+    fields = PLAN_FIELDS
+    readonly_fields = PLAN_FIELDS
+
+
+@admin.register(Debt)
+class DebtAdmin(BranchScopedAdmin):
+    list_display = ["claim", "amount", "state", "objected_at", "created_at", "closed_at"]
+    list_filter = ["state", ("claim__branch", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["claim"]
+    search_fields = ["claim__number"]
+    inlines = [RecoveryPlanInline]
+
+
+REPAYMENT_FIELDS = ("sequence", "amount", "due_date", "reference", "status", "paid_at")
+
+
+class RepaymentInline(_ReadOnlyInline):
+    model = Repayment
+    fields = REPAYMENT_FIELDS
+    readonly_fields = REPAYMENT_FIELDS
+
+
+@admin.register(RecoveryPlan)
+class RecoveryPlanAdmin(BranchScopedAdmin):
+    claim_path = "debt__claim__"
+    list_display = ["debt", "kind", "state", "proposed_by", "decided_by", "decided_at"]
+    list_filter = ["kind", "state"]
+    list_select_related = ["debt", "proposed_by", "decided_by"]
+    search_fields = ["debt__claim__number"]
+    inlines = [RepaymentInline]
+
+
+@admin.register(ReassessmentJob)
+class ReassessmentJobAdmin(admin.ModelAdmin):
+    """Head office only: a job spans every branch."""
+
+    list_display = ["note", "trigger", "status", "processed", "total", "changed", "created_at"]
+    list_filter = ["trigger", "status"]
+    exclude = ["claim_ids"]
 
     def has_add_permission(self, request):
         return False

@@ -33,6 +33,7 @@ from claims.models import (
     Document,
     EligibilityCheck,
     Letter,
+    Reassessment,
 )
 from claims.notifications import reason_words
 from claims.rules import monthly_cash_conditions, version_by_code
@@ -43,7 +44,13 @@ S = ClaimState
 Kind = Letter.Kind
 LETTER_LANGUAGE = "id"
 # The kind's code in the letter number.
-KIND_CODES = {Kind.RECEIPT: "TT", Kind.APPROVAL: "PNT", Kind.REJECTION: "TLK", Kind.STOP: "HNT"}
+KIND_CODES = {
+    Kind.RECEIPT: "TT",
+    Kind.APPROVAL: "PNT",
+    Kind.REJECTION: "TLK",
+    Kind.STOP: "HNT",
+    Kind.REASSESSMENT: "PNU",
+}
 
 
 # Read through .all(): the case page has the claim's events and decisions prefetched
@@ -185,13 +192,49 @@ def _content(claim: Claim, kind: str, decision: Decision | None) -> dict[str, An
     return context
 
 
-def render_pdf(claim: Claim, kind: str, *, number: str, dated: dt.date) -> bytes:
+def reassessment_content(reassessment: Reassessment) -> dict[str, Any]:
+    """What a reassessment letter states: the reason, each month before and now, the totals,
+    and what follows. The same figures as the reassessment (and the portal's case page)."""
+    months = [
+        {
+            "month": line.month,
+            "due_date": line.due_date,
+            "was": format_rupiah(line.was_amount),
+            "now": format_rupiah(line.now_amount),
+            "difference": format_rupiah(abs(line.difference)),
+            "sign": "+" if line.difference > 0 else ("-" if line.difference < 0 else ""),
+            "outcome": line.get_outcome_display(),
+            "reason": line.reason,
+        }
+        for line in reassessment.lines.order_by("month")
+    ]
+    return {
+        "reassessment": reassessment,
+        "trigger": reassessment.get_trigger_display(),
+        "trigger_note": reassessment.trigger_note,
+        "months": months,
+        "underpaid": format_rupiah(reassessment.underpaid_total),
+        "overpaid": format_rupiah(reassessment.overpaid_total),
+        "has_underpaid": reassessment.underpaid_total > 0,
+        "has_overpaid": reassessment.overpaid_total > 0,
+    }
+
+
+def render_pdf(
+    claim: Claim,
+    kind: str,
+    *,
+    number: str,
+    dated: dt.date,
+    reassessment: Reassessment | None = None,
+) -> bytes:
     """The letter as PDF, in Indonesian (as reports.monthly.render_pdf renders its report)."""
     from weasyprint import HTML
 
     decision = decision_for(claim, kind)
     # The content too: its labels and reasons are worded as it is built.
     with translation.override(LETTER_LANGUAGE):
+        extra = reassessment_content(reassessment) if reassessment is not None else {}
         context = {
             "kind": kind,
             "number": number,
@@ -202,6 +245,7 @@ def render_pdf(claim: Claim, kind: str, *, number: str, dated: dt.date) -> bytes
             "termination": claim.termination,
             "decision": decision,
             **_content(claim, kind, decision),
+            **extra,
         }
         html = render_to_string("letters/letter.html", context)
     pdf: bytes = HTML(string=html).write_pdf()
@@ -274,6 +318,46 @@ def letter_for(*, claim_id: int, kind: str, acting_user: User) -> Letter | None:
         action="letter_issued",
         data={"kind": kind, "number": number, "sha256": letter.sha256},
     )
+    return letter
+
+
+@transaction.atomic
+def reassessment_letter_for(*, reassessment_id: int, acting_user: User) -> Letter:
+    """The letter of a reassessment that changed money or months, generated and kept the first
+    time (as ``letter_for``). The caller has checked that ``acting_user`` may see the claim."""
+    reassessment = Reassessment.objects.get(pk=reassessment_id)
+    claim = (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("participant", "branch__kanwil", "branch__parent", "termination")
+        .get(pk=reassessment.claim_id)
+    )
+    kept = Letter.objects.filter(reassessment=reassessment).first()
+    if kept is not None:
+        return kept
+    branch = KantorCabang.objects.select_for_update().get(pk=claim.branch_id)
+    today = timezone.localdate()
+    sequence = _next_sequence(branch, today.year)
+    number = letter_number(branch, today.year, Kind.REASSESSMENT, sequence)
+    content = render_pdf(
+        claim, Kind.REASSESSMENT, number=number, dated=today, reassessment=reassessment
+    )
+    letter = Letter(
+        claim=claim,
+        kind=Kind.REASSESSMENT,
+        reassessment=reassessment,
+        branch=branch,
+        year=today.year,
+        sequence=sequence,
+        number=number,
+        sha256=hashlib.sha256(content).hexdigest(),
+        created_by=acting_user,
+    )
+    letter.file.save("letter.pdf", ContentFile(content), save=False)
+    try:
+        letter.save()
+    except Exception:
+        letter.file.delete(save=False)
+        raise
     return letter
 
 

@@ -521,6 +521,8 @@ class InstalmentStatus(models.TextChoices):
     PAID = "paid", _("Paid")
     REJECTED = "rejected", _("Rejected by the bank")
     CANCELLED = "cancelled", _("Cancelled (benefit stopped)")
+    # Settled in full by setting it off against the worker's debt (claims.recovery): no transfer.
+    OFFSET = "offset", _("Set off against a debt")
 
 
 class EventNotification(models.Model):
@@ -616,6 +618,11 @@ class CashInstalment(BaseModel):
     status_reason = models.CharField(_("reason"), max_length=255, blank=True)
     evaluated_at = models.DateTimeField(_("condition evaluated at"), null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True, verbose_name=_("paid at"))
+    # The part of the amount set off against a debt (claims.recovery): the transfer is the rest.
+    offset_debt = models.ForeignKey(
+        "claims.Debt", on_delete=models.PROTECT, null=True, blank=True, related_name="offsets"
+    )
+    offset_amount = models.PositiveBigIntegerField(_("set off (Rp)"), default=0)
 
     class Meta:
         verbose_name = _("cash instalment")
@@ -637,6 +644,16 @@ class CashInstalment(BaseModel):
             models.CheckConstraint(
                 condition=Q(amount__gte=1) & Q(amount__lte=MAX_INSTALMENT_AMOUNT),
                 name="instalment_amount_bounded",
+            ),
+            # An offset reduces the instalment, never below zero, and always names its debt.
+            models.CheckConstraint(
+                condition=Q(offset_amount__lte=models.F("amount")),
+                name="instalment_offset_within_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(offset_amount=0, offset_debt__isnull=True)
+                | Q(offset_amount__gte=1, offset_debt__isnull=False),
+                name="instalment_offset_has_debt",
             ),
         ]
 
@@ -689,7 +706,8 @@ class PaymentBatch(BaseModel):
 
 
 class PaymentLine(models.Model):
-    """One transfer in a batch. At most one live (pending or paid) line per instalment."""
+    """One transfer in a batch: of an instalment (less what is set off against a debt), or of
+    an underpayment found by a reassessment. At most one live (pending or paid) line for each."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Sent, awaiting result")
@@ -699,7 +717,18 @@ class PaymentLine(models.Model):
 
     batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, related_name="lines")
     instalment = models.ForeignKey(
-        CashInstalment, on_delete=models.PROTECT, related_name="payment_lines"
+        CashInstalment,
+        on_delete=models.PROTECT,
+        related_name="payment_lines",
+        null=True,
+        blank=True,
+    )
+    underpayment = models.ForeignKey(
+        "claims.Underpayment",
+        on_delete=models.PROTECT,
+        related_name="payment_lines",
+        null=True,
+        blank=True,
     )
     amount = models.PositiveBigIntegerField()
     bank_name = models.CharField(max_length=60)
@@ -719,6 +748,17 @@ class PaymentLine(models.Model):
                 fields=["instalment"],
                 condition=Q(status__in=["pending", "paid"]),
                 name="payment_line_one_live_per_instalment",
+            ),
+            models.UniqueConstraint(
+                fields=["underpayment"],
+                condition=Q(status__in=["pending", "paid"]),
+                name="payment_line_one_live_per_underpayment",
+            ),
+            # Exactly one of the two things a transfer pays.
+            models.CheckConstraint(
+                condition=Q(instalment__isnull=False, underpayment__isnull=True)
+                | Q(instalment__isnull=True, underpayment__isnull=False),
+                name="payment_line_pays_one_thing",
             ),
             # The amount equals its instalment's (a trigger, see migration 0004); never zero.
             models.CheckConstraint(condition=Q(amount__gte=1), name="payment_line_amount_positive"),
@@ -865,13 +905,22 @@ class Letter(models.Model):
         APPROVAL = "approval", _("Decision letter (approval)")
         REJECTION = "rejection", _("Decision letter (rejection)")
         STOP = "stop", _("Benefit stop letter")
+        REASSESSMENT = "reassessment", _("Reassessment letter")
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="letters")
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     # The decision a decision letter announces (a claim may be rejected, appealed and decided
     # again); empty for the receipt and the stop letter.
     decision = models.ForeignKey(
         Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="letters"
+    )
+    # The reassessment a reassessment letter tells (a claim may be reassessed several times).
+    reassessment = models.OneToOneField(
+        "claims.Reassessment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letter",
     )
     branch = models.ForeignKey(
         KantorCabang, on_delete=models.PROTECT, related_name="+", verbose_name=_("branch")
@@ -892,7 +941,7 @@ class Letter(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["receipt", "approval", "rejection", "stop"]),
+                condition=Q(kind__in=["receipt", "approval", "rejection", "stop", "reassessment"]),
                 name="letter_kind_valid",
             ),
             models.UniqueConstraint(
@@ -900,7 +949,7 @@ class Letter(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["claim", "kind"],
-                condition=Q(decision__isnull=True),
+                condition=Q(decision__isnull=True, reassessment__isnull=True),
                 name="letter_once_per_claim",
             ),
             models.UniqueConstraint(
@@ -908,7 +957,379 @@ class Letter(models.Model):
                 condition=Q(decision__isnull=False),
                 name="letter_once_per_decision",
             ),
+            # A reassessment letter names its reassessment; no other letter does.
+            models.CheckConstraint(
+                condition=Q(kind="reassessment", reassessment__isnull=False)
+                | (~Q(kind="reassessment") & Q(reassessment__isnull=True)),
+                name="letter_reassessment_named",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.number
+
+
+# --- Reassessment: when the facts change after a decision (claims.reassessment) ----------------
+
+
+class ReassessmentTrigger(models.TextChoices):
+    CONTRIBUTIONS = "contributions", _("Contribution months posted late or corrected")
+    RULING = "ruling", _("A rule ruling")
+    APPEAL = "appeal", _("An appeal decided")
+    STOP = "stop", _("A stop or death report")
+    SUPERVISOR = "supervisor", _("A supervisor's request")
+
+
+class Reassessment(models.Model):
+    """A decided claim evaluated again, under the rule version that governed it (D5/D6), with the
+    facts known now, and compared month by month with what was paid or scheduled. Nothing in it
+    changes afterwards; what it found becomes underpayments to pay and a debt to recover."""
+
+    Trigger = ReassessmentTrigger
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="reassessments")
+    # The claim's n-th reassessment: two runs at once cannot both record the same one.
+    sequence = models.PositiveIntegerField(_("number"))
+    trigger = models.CharField(_("trigger"), max_length=16, choices=Trigger.choices)
+    trigger_note = models.CharField(_("about"), max_length=255, blank=True)
+    job = models.ForeignKey(
+        "claims.ReassessmentJob",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reassessments",
+    )
+    rule_version = models.CharField(_("rule version"), max_length=16)
+    # The facts and the rules' figures it was computed from: a rerun on the same ones records
+    # nothing.
+    facts_digest = models.CharField(max_length=64)
+    inputs = models.JSONField(_("inputs"))
+    old_result = models.JSONField(_("before"))
+    new_result = models.JSONField(_("after"))
+    underpaid_total = models.PositiveBigIntegerField(_("underpaid (Rp)"), default=0)
+    overpaid_total = models.PositiveBigIntegerField(_("overpaid (Rp)"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reassessment")
+        verbose_name_plural = _("reassessments")
+        ordering = ["claim", "sequence"]
+        permissions = [("reassess_in_bulk", "Can reassess every affected claim after a ruling")]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "sequence"], name="reassessment_sequence"),
+            models.CheckConstraint(
+                condition=Q(trigger__in=ReassessmentTrigger.values),
+                name="reassessment_trigger_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} #{self.sequence}"
+
+
+class ReassessmentLine(models.Model):
+    """One benefit month of a reassessment: what was paid or scheduled, what is due now."""
+
+    class Outcome(models.TextChoices):
+        UNCHANGED = "unchanged", _("No difference")
+        UNDERPAID = "underpaid", _("Underpaid: paid in the next batch")
+        OVERPAID = "overpaid", _("Overpaid: a debt to recover")
+        REPRICED = "repriced", _("Not yet paid: new amount")
+        CANCELLED = "cancelled", _("Not yet paid: no longer due")
+
+    reassessment = models.ForeignKey(Reassessment, on_delete=models.PROTECT, related_name="lines")
+    month = models.PositiveSmallIntegerField(_("month"))
+    due_date = models.DateField(_("due date"))
+    status_before = models.CharField(_("status before"), max_length=12)
+    was_amount = models.PositiveBigIntegerField(_("paid or scheduled (Rp)"))
+    now_amount = models.PositiveBigIntegerField(_("due now (Rp)"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("reassessment month")
+        verbose_name_plural = _("reassessment months")
+        ordering = ["reassessment", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["reassessment", "month"], name="reassessment_month"),
+            models.CheckConstraint(
+                condition=Q(month__gte=1) & Q(month__lte=6), name="reassessment_month_1_to_6"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=["unchanged", "repriced", "cancelled"])
+                | Q(outcome="underpaid", now_amount__gt=models.F("was_amount"))
+                | Q(outcome="overpaid", now_amount__lt=models.F("was_amount")),
+                name="reassessment_outcome_matches_amounts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reassessment_id}/{self.month} {self.outcome}"
+
+    @property
+    def difference(self) -> int:
+        return self.now_amount - self.was_amount
+
+    @property
+    def gap(self) -> int:
+        return abs(self.difference)
+
+
+class Underpayment(BaseModel):
+    """Money a reassessment found still due for a month: paid once, by the next payment batch."""
+
+    class Status(models.TextChoices):
+        PAYABLE = "payable", _("Payable")
+        IN_BATCH = "in_batch", _("In a payment batch")
+        PAID = "paid", _("Paid")
+        REJECTED = "rejected", _("Rejected by the bank")
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="underpayments")
+    line = models.OneToOneField(
+        ReassessmentLine, on_delete=models.PROTECT, related_name="underpayment"
+    )
+    month = models.PositiveSmallIntegerField(_("month"))
+    amount = models.PositiveBigIntegerField(_("amount (Rp)"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PAYABLE
+    )
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("underpayment")
+        verbose_name_plural = _("underpayments")
+        ordering = ["claim", "month", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=1), name="underpayment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=["payable", "in_batch", "paid", "rejected"]),
+                name="underpayment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="paid", paid_at__isnull=False)
+                | (~Q(status="paid") & Q(paid_at__isnull=True)),
+                name="underpayment_paid_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status"], condition=Q(status="payable"), name="underpayment_payable"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} #{self.month}: {self.amount}"
+
+
+class Debt(BaseModel):
+    """What a reassessment found overpaid, owed back by the worker; recovered by the plan a
+    supervisor proposes and another approves (four eyes): offset against the instalments still
+    to come, then repayment by the worker, or written off with a reason. The worker's objection
+    pauses it until a supervisor answers."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Waiting for a recovery plan")
+        RECOVERING = "recovering", _("Being recovered")
+        OBJECTED = "objected", _("Paused: the worker objected")
+        RECOVERED = "recovered", _("Recovered")
+        WRITTEN_OFF = "written_off", _("Written off")
+        WITHDRAWN = "withdrawn", _("Withdrawn: the objection was upheld")
+
+    CLOSED = frozenset({"recovered", "written_off", "withdrawn"})
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="debts")
+    reassessment = models.OneToOneField(Reassessment, on_delete=models.PROTECT, related_name="debt")
+    amount = models.PositiveBigIntegerField(_("amount (Rp)"))
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.OPEN)
+    objection = models.TextField(_("the worker's objection"), blank=True)
+    objected_at = models.DateTimeField(_("objected at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("debt")
+        verbose_name_plural = _("debts")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=1), name="debt_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(
+                    state__in=[
+                        "open",
+                        "recovering",
+                        "objected",
+                        "recovered",
+                        "written_off",
+                        "withdrawn",
+                    ]
+                ),
+                name="debt_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="objected") | Q(objected_at__isnull=False),
+                name="debt_objection_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id}: {self.amount} ({self.state})"
+
+
+class RecoveryPlan(BaseModel):
+    """How a debt is recovered, proposed by one supervisor and approved by another."""
+
+    class Kind(models.TextChoices):
+        RECOVER = "recover", _("Offset against the instalments to come, then repayment")
+        WRITE_OFF = "write_off", _("Write off")
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed, waiting for a second supervisor")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+        ENDED = "ended", _("Ended")
+
+    debt = models.ForeignKey(Debt, on_delete=models.PROTECT, related_name="plans")
+    kind = models.CharField(_("plan"), max_length=10, choices=Kind.choices)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PROPOSED
+    )
+    repayment_months = models.PositiveSmallIntegerField(_("monthly repayments"), default=1)
+    first_due_date = models.DateField(_("first repayment due"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery plan")
+        verbose_name_plural = _("recovery plans")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["recover", "write_off"]), name="recovery_plan_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["proposed", "approved", "refused", "ended"]),
+                name="recovery_plan_state_valid",
+            ),
+            # One plan in play per debt.
+            models.UniqueConstraint(
+                fields=["debt"],
+                condition=Q(state__in=["proposed", "approved"]),
+                name="recovery_plan_one_open_per_debt",
+            ),
+            # Four eyes: whoever approves or refuses is not whoever proposed.
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("proposed_by")),
+                name="recovery_plan_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="write_off") | ~Q(reason=""),
+                name="recovery_plan_write_off_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(repayment_months__gte=1) & Q(repayment_months__lte=24),
+                name="recovery_plan_months_bounded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.debt_id}: {self.kind} ({self.state})"
+
+
+class Repayment(BaseModel):
+    """One repayment the worker owes under an approved plan, matched by its reference when the
+    bank's receipts file is reconciled."""
+
+    class Status(models.TextChoices):
+        DUE = "due", _("Due")
+        PAID = "paid", _("Received")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    plan = models.ForeignKey(RecoveryPlan, on_delete=models.PROTECT, related_name="repayments")
+    sequence = models.PositiveSmallIntegerField(_("number"))
+    amount = models.PositiveBigIntegerField(_("amount (Rp)"))
+    due_date = models.DateField(_("due date"))
+    reference = models.CharField(_("payment reference"), max_length=40, unique=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="due")
+    paid_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    bank_reference = models.CharField(_("bank reference"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("repayment")
+        verbose_name_plural = _("repayments")
+        ordering = ["plan", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "sequence"], name="repayment_sequence"),
+            models.CheckConstraint(condition=Q(amount__gte=1), name="repayment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=["due", "paid", "cancelled"]), name="repayment_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="paid", paid_at__isnull=False, bank_reference__gt="")
+                | (~Q(status="paid") & Q(paid_at__isnull=True)),
+                name="repayment_paid_has_receipt",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class ReassessmentJob(BaseModel):
+    """Reassessing many claims in the background (after a ruling, or an import's corrections),
+    with its progress; ``updated_at`` is its heartbeat (claims.reassessment_jobs)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to start")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    LIVE = ("pending", "running")
+
+    trigger = models.CharField(_("trigger"), max_length=16, choices=ReassessmentTrigger.choices)
+    note = models.CharField(_("about"), max_length=255)
+    # The claims to reassess, chosen when the job was asked for.
+    claim_ids = models.JSONField(default=list)
+    total = models.PositiveIntegerField(_("claims"), default=0)
+    processed = models.PositiveIntegerField(_("reassessed"), default=0)
+    changed = models.PositiveIntegerField(_("with a difference"), default=0)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reassessment job")
+        verbose_name_plural = _("reassessment jobs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "running", "done", "failed"]),
+                name="reassessment_job_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(processed__lte=models.F("total")),
+                name="reassessment_job_progress_bounded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.note} ({self.processed}/{self.total})"
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else self.processed * 100 // self.total

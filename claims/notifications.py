@@ -192,7 +192,106 @@ def message_for(event: CaseEvent) -> WorkerMessage | None:
             detail=note,
             notify=True,
         )
+    if action in RECOVERY_ACTIONS:
+        return _recovery_message(event, note)
     return _benefit_message(event, note)
+
+
+RECOVERY_ACTIONS = frozenset(
+    {
+        "reassessed",
+        "underpayment_paid",
+        "underpayment_rejected",
+        "instalment_offset",
+        "recovery_plan_approved",
+        "debt_written_off",
+        "debt_objected",
+        "debt_objection_answered",
+        "repayment_received",
+        "debt_recovered",
+    }
+)
+
+
+def _recovery_message(event: CaseEvent, note: str) -> WorkerMessage | None:
+    """A reassessment of the case and what follows from it, in the worker's words."""
+    data = event.data or {}
+    money = {key: format_rupiah(data.get(key) or 0) for key in ("underpaid", "overpaid", "amount")}
+    if event.action == "reassessed":
+        lines = tuple(
+            _("Month %(month)s: %(was)s before, %(now)s now.")
+            % {"month": m["month"], "was": format_rupiah(m["was"]), "now": format_rupiah(m["now"])}
+            for m in data.get("months", [])
+        )
+        if data.get("overpaid"):
+            title = (
+                _(
+                    "Your benefit was calculated again: you received %(overpaid)s too much. "
+                    "See your case page for how it will be paid back; you may object."
+                )
+                % money
+            )
+            return WorkerMessage(title, tone="warning", notify=True, lines=lines)
+        if data.get("underpaid"):
+            title = (
+                _(
+                    "Your benefit was calculated again: we owe you %(underpaid)s more. "
+                    "It will be paid with the next monthly payment."
+                )
+                % money
+            )
+            return WorkerMessage(title, tone="success", notify=True, lines=lines)
+        if lines:
+            title = _("Your benefit was calculated again: the months still to come changed.")
+            return WorkerMessage(title, notify=True, lines=lines)
+        return WorkerMessage(_("Your benefit was checked again: nothing changed."))
+    month = {"month": data.get("month", ""), **money}
+    simple = {
+        "underpayment_paid": (
+            _("The %(amount)s we still owed you for month %(month)s was paid."),
+            "success",
+            True,
+        ),
+        "underpayment_rejected": (
+            _("The bank returned the %(amount)s we still owed you for month %(month)s."),
+            "danger",
+            True,
+        ),
+        "instalment_offset": (
+            _("Month %(month)s: %(amount)s went to paying back what you received too much."),
+            "info",
+            True,
+        ),
+        "recovery_plan_approved": (
+            _("How you pay back what you received too much is decided: see your case page."),
+            "warning",
+            True,
+        ),
+        "debt_written_off": (
+            _("You do not have to pay back what you received too much: it was written off."),
+            "success",
+            True,
+        ),
+        "debt_objected": (
+            _("Your objection was received. Paying back is paused until the branch answers."),
+            "info",
+            True,
+        ),
+        "repayment_received": (_("We received your repayment of %(amount)s."), "success", True),
+        "debt_recovered": (
+            _("What you received too much is fully paid back."),
+            "success",
+            True,
+        ),
+    }
+    if event.action == "debt_objection_answered":
+        if data.get("upheld"):
+            text = _("Your objection was accepted: you do not have to pay anything back.")
+            return WorkerMessage(text, detail=note, tone="success", notify=True)
+        text = _("Your objection was not accepted: paying back continues as planned.")
+        return WorkerMessage(text, detail=note, tone="warning", notify=True)
+    text, tone, notify = simple[event.action]
+    return WorkerMessage(text % month, tone=tone, notify=notify)
 
 
 def worker_hears_of(event: CaseEvent) -> bool:

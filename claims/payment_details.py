@@ -33,6 +33,7 @@ from claims.models import (
     ClaimState,
     IdentityFlag,
     InstalmentStatus,
+    Underpayment,
 )
 from jkp_site.core.exceptions import ApplicationError, PermissionDeniedError
 from jkp_site.core.permissions import ClaimPerm
@@ -104,6 +105,9 @@ def _apply(claim: Claim, change: BankAccountChange) -> None:
         status=InstalmentStatus.PAYABLE,
         status_reason=gettext("Bank account corrected; payable again."),
         updated_at=timezone.now(),
+    )
+    claim.underpayments.filter(status=Underpayment.Status.REJECTED).update(
+        status=Underpayment.Status.PAYABLE, updated_at=timezone.now()
     )
     raise_identity_flags(claim)
 
@@ -184,8 +188,8 @@ def decide_bank_account_change(
     """Confirm (the account takes effect) or refuse a pending change, as the second person.
 
     The decider has the same permission at the claim's branch and is not the person who asked
-    (the database holds that too). Confirming makes bank-rejected instalments payable again and
-    checks the new account against other participants.
+    (the database holds that too). Confirming makes bank-rejected instalments and underpayments
+    payable again and checks the new account against other participants.
     """
     change = BankAccountChange.objects.select_related("claim").filter(pk=change_id).first()
     if change is None:

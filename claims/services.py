@@ -40,6 +40,7 @@ from claims.workflow import InvalidTransition
 from jkp_site.core.exceptions import ApplicationError, PermissionDeniedError
 from jkp_site.core.permissions import ClaimPerm
 from jkp_site.core.scoping import branch_q
+from jkp_site.outbox.services import enqueue
 from participants.models import (
     ContractType,
     ContributionMonth,
@@ -64,6 +65,7 @@ TERMINATION_FIELDS = (
     "proof_date",
 )
 CLAIM_FIELDS = ("bank_name", "bank_account", "bank_account_holder", "kapk_signed")
+REASSESS_TASK = "claims.tasks.reassess_claim_task"
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -543,9 +545,7 @@ def build_scenario(claim: Claim, *, on: dt.date, history: History | None = None)
     """
     termination = claim.termination
     participant = claim.participant
-    employer = termination.employer
     phk = termination.phk_date
-    claim_date = claim.claim_date or on
     if history is None:
         history = read_history(participant.pk)
     enrollments = {
@@ -558,6 +558,32 @@ def build_scenario(claim: Claim, *, on: dt.date, history: History | None = None)
     prior = sorted(
         day for pk, state, day in history.claims if state in S.BENEFIT and pk != claim.pk
     )
+    return scenario_of(
+        claim,
+        on=on,
+        enrollments=list(enrollments),
+        contributions=list(contributions),
+        prior_phk_dates=list(prior),
+    )
+
+
+def scenario_of(
+    claim: Claim,
+    *,
+    on: dt.date,
+    enrollments: list[str],
+    contributions: list[tuple[dt.date, int]],
+    prior_phk_dates: list[dt.date],
+) -> dict[str, Any]:
+    """``build_scenario``'s dict from facts already read: the programmes the worker was enrolled
+    in on the PHK date, the contribution months (period, wage) up to the PHK month in order, and
+    the PHK dates of the worker's other approved claims in order (the reassessment of many
+    claims reads them for all at once)."""
+    termination = claim.termination
+    participant = claim.participant
+    employer = termination.employer
+    phk = termination.phk_date
+    claim_date = claim.claim_date or on
     contract: dict[str, Any] = {"type": termination.contract_type}
     if termination.contract_end_date:
         contract["end_date"] = termination.contract_end_date.isoformat()
@@ -574,7 +600,7 @@ def build_scenario(claim: Claim, *, on: dt.date, history: History | None = None)
         "termination": {"date": phk.isoformat(), "reason": termination.reason},
         "claim_date": claim_date.isoformat(),
         "decision_date": max(on, claim_date).isoformat(),
-        "prior_claims": [{"termination_date": day.isoformat()} for day in prior],
+        "prior_claims": [{"termination_date": day.isoformat()} for day in prior_phk_dates],
         "employer": {
             "arrears_months": employer.arrears_months,
             "bankrupt_or_closed": employer.bankrupt_or_closed,
@@ -782,7 +808,14 @@ def approve_claim(*, claim_id: int, acting_user: User, note: str = "") -> Claim:
         note=note,
         data={"decision_id": record.pk, "cash_total": decision.cash_total},
     )
+    if claim.appeal_count:
+        # An appeal decided in the worker's favour: the case is reassessed (claims.reassessment).
+        _owe_reassessment(claim, trigger="appeal", key=f"reassess-appeal:{record.pk}")
     return claim
+
+
+def _owe_reassessment(claim: Claim, *, trigger: str, key: str, note: str = "") -> None:
+    enqueue(REASSESS_TASK, args=[claim.pk, trigger, note], key=key)
 
 
 @transaction.atomic
@@ -908,6 +941,10 @@ def stop_benefit(
         note=note,
         data={"cancelled_instalments": cancelled},
     )
+    if acting_user is not None:
+        # A stop or death reported by a person: months paid after it are found by the
+        # reassessment (claims.reassessment). The system's stops come with their own trigger.
+        _owe_reassessment(claim, trigger="stop", key=f"reassess-stop:{claim.pk}", note=note)
     return claim
 
 

@@ -39,6 +39,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benefits.conditions import stop_on_reemployment
+from claims.models import ReassessmentTrigger
+from claims.reassessment import affected_claims
+from claims.reassessment_jobs import request_reassessment_job
 from imports.corrections import Corrected, keys_named_twice
 from imports.corrections import apply_corrections as apply_wage_corrections
 from jkp_site.core.crypto import blind_indexer
@@ -536,6 +539,16 @@ def import_contributions(
             for start in range(0, len(touched), chunk):
                 stopped = stop_on_reemployment(participant_ids=touched[start : start + chunk])
                 outcome.stopped_claims += len(stopped)
+            if outcome.applied:
+                # Months posted late or corrected: every decided claim of those workers is
+                # reassessed in the background (claims.reassessment_jobs), owed with the import.
+                request_reassessment_job(
+                    trigger=ReassessmentTrigger.CONTRIBUTIONS,
+                    note=_("Contribution import %(job)s") % {"job": job_id or "-"},
+                    claim_ids=affected_claims(
+                        participant_ids=sorted({*touched, *corrected.participant_ids})
+                    ),
+                )
     errors = list(heapq.merge(check_errors, sorted(resolve_errors)))
     outcome.total_rows = total
     outcome.error_rows = len({e.line for e in errors})

@@ -257,6 +257,10 @@ CELERY_BEAT_SCHEDULE["resume-stale-payment-batches"] = {
     "task": "benefits.tasks.resume_stale_payment_batches_task",
     "schedule": 300.0,
 }
+CELERY_BEAT_SCHEDULE["resume-stale-reassessment-jobs"] = {
+    "task": "claims.tasks.resume_stale_reassessment_jobs_task",
+    "schedule": 300.0,
+}
 CELERY_BEAT_SCHEDULE["retry-notifications"] = {
     "task": "claims.tasks.retry_notifications_task",
     "schedule": 120.0,
@@ -473,6 +477,9 @@ CELERY_TASK_ROUTES = {
     "jkp_site.core.tasks.send_password_reset_task": {"queue": "notifications"},
     "portal.tasks.send_phone_code_task": {"queue": "notifications"},
     "claims.tasks.remove_expired_documents_task": {"queue": "default"},
+    "claims.tasks.reassess_claim_task": {"queue": "default"},
+    "claims.tasks.run_reassessment_job_task": {"queue": "default"},
+    "claims.tasks.resume_stale_reassessment_jobs_task": {"queue": "default"},
     "reports.tasks.run_report_job_task": {"queue": "default"},
     "reports.tasks.resume_stale_report_jobs_task": {"queue": "default"},
     "reports.tasks.refresh_monthly_figures_task": {"queue": "default"},

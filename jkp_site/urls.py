@@ -26,6 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("training/", include("benefits.urls", namespace="benefits")),
     path("payments/", include("benefits.payment_urls", namespace="payments")),
+    path("reassessment/", include("benefits.reassessment_urls", namespace="reassessment")),
     path("claims/", include("claims.urls", namespace="claims")),
     path("api/", include("api.urls", namespace="api")),
     path("reports/", include("reports.urls", namespace="reports")),

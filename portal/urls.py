@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import account_views, views
+from portal import account_views, reassessment_views, views
 
 app_name = "portal"
 
@@ -43,4 +43,10 @@ urlpatterns = [
     path("documents/<int:pk>/", views.document_download, name="document"),
     path("documents/<int:pk>/remove/", views.document_remove, name="document_remove"),
     path("instalments/<int:pk>/", views.instalment_detail, name="instalment"),
+    path("debts/<int:pk>/object/", reassessment_views.object_to_debt, name="debt_object"),
+    path(
+        "reassessments/<int:pk>/letter/",
+        reassessment_views.reassessment_letter,
+        name="reassessment_letter",
+    ),
 ]

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from benefits import services as benefit_services
 from benefits.conditions import conditions_for
-from claims import confirmations, letters, workflow
+from claims import confirmations, letters, reassessment_selectors, workflow
 from claims import notifications as wording
 from claims import services as claim_services
 from claims.models import Claim
@@ -540,6 +540,8 @@ def claim_detail(request: AuthenticatedHttpRequest, participant, pk: int) -> Htt
         "can_withdraw": can["withdraw"],
         "benefit": selectors.benefit_of(claim),
         "letters": letters.letters_offered(claim),
+        "reassessments": reassessment_selectors.reassessments_of(claim),
+        "debts": reassessment_selectors.debts_of(claim),
     }
     return render(request, "portal/claim_detail.html", context, status=status)
 

@@ -62,6 +62,7 @@ from claims.vocabulary import RejectReason, StopReason
 from jkp_site.core.models import KantorCabang
 from jkp_site.core.scoping import branch_q, branch_scope_q, branches_under
 from reports.models import MonthlyFigures, ReportMonth, SameDayMiss
+from reports.open_money import open_money
 from training.models import TrainingReferral
 
 if TYPE_CHECKING:
@@ -689,6 +690,7 @@ def render_pdf(report: MonthlyReport) -> bytes:
             ],
             "total": [getattr(report.total, name) for name, _label in columns],
             "provisional_note": provisional_note(report) if report.provisional else "",
+            "open_money": open_money([row.branch for row in report.rows]),
         },
     )
     return HTML(string=html).write_pdf()

@@ -23,6 +23,7 @@ from jkp_site.core.permissions import ClaimPerm
 from jkp_site.db_router import replica_reads
 from reports import jobs
 from reports import monthly as reports
+from reports.open_money import open_money
 
 MONTH_CHOICES_BACK = 24
 DEFAULT_MONTHS = 12
@@ -171,6 +172,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ],
             "queue_url": queue,
             "provisional_in_series": any(month >= current for month, _figures in series),
+            "open_money": open_money([row.branch for row in report.rows]),
         },
     )
 
@@ -205,6 +207,7 @@ def monthly(request: HttpRequest) -> HttpResponse:
             "files": files,
             "pending": any(f["job"] for f in files),
             "month_value": f"{month:%Y-%m}",
+            "open_money": open_money([row.branch for row in report.rows]),
         },
     )
 

@@ -70,7 +70,9 @@ from api.services import create_integration_client
 from api.throttling import TokenRateThrottle
 from benefits import services as benefit_services
 from claims import letters, payment_details
+from claims import recovery as debt_recovery
 from claims.models import ClaimState, Document, IdentityFlag, InstalmentStatus, PaymentBatch
+from claims.reassessment import reassess_claim
 from jkp_site.core.identity import is_staff_member, record_account_event
 from jkp_site.core.models import AccountEvent
 from jkp_site.core.roles import Role
@@ -540,6 +542,16 @@ EXPECTED: dict[str, Row] = {
     "payments:batch_export": staff(METHOD, roles(H), scope="none", anon=(METHOD, LOGIN)),
     "payments:batch_import": staff(METHOD, roles(H), scope="none", anon=(METHOD, LOGIN)),
     "payments:correct_account": staff(roles(O, S), roles(O, S)),
+    # --- reassessment (benefits/reassessment_views.py) --------------------------------------------
+    "reassessment:case": staff(OFFICE, METHOD, anon=(LOGIN, METHOD)),
+    "reassessment:letter": staff(OFFICE, METHOD, anon=(LOGIN, METHOD)),
+    "reassessment:reassess": staff(METHOD, roles(S), anon=(METHOD, LOGIN)),
+    "reassessment:propose_plan": staff(METHOD, roles(S), anon=(METHOD, LOGIN)),
+    "reassessment:answer": staff(METHOD, roles(S), anon=(METHOD, LOGIN)),
+    "reassessment:decide_plan": staff(METHOD, roles(S), anon=(METHOD, LOGIN)),
+    # Head office: every branch's claims after a ruling, and the bank's file of repayments.
+    "reassessment:rulings": staff(roles(H), roles(H), scope="none"),
+    "reassessment:receipts": staff(METHOD, roles(H), scope="none", anon=(METHOD, LOGIN)),
     # --- reports (reports/views.py): head office, national figures -------------------------------
     "reports:dashboard": staff(roles(H), roles(H), scope="none"),
     "reports:monthly": staff(roles(H), roles(H), scope="none"),
@@ -580,6 +592,8 @@ EXPECTED: dict[str, Row] = {
     # The worker takes back an upload (an empty POST asks to confirm); worker 2: not theirs.
     "portal:document_remove": portal(METHOD, OK, worker2=(METHOD, NOT_FOUND)),
     "portal:letter": portal(OK, METHOD),
+    "portal:reassessment_letter": portal(OK, METHOD),
+    "portal:debt_object": portal(METHOD, OK, worker2=(METHOD, NOT_FOUND)),
     "portal:instalment": portal(OK, OK),
     # --- API (api/views.py) ----------------------------------------------------------------------
     "api:v1-eligibility": api(METHOD, OK),
@@ -797,6 +811,18 @@ EXPECTED: dict[str, Row] = {
     **admin_action("claims_eligibilityresult", "delete_selected", view=roles(S, H, SU), may=NOBODY),
     **admin_model("claims_cashinstalment", view=roles(S, H, SU), scope="object"),
     **admin_action("claims_cashinstalment", "delete_selected", view=roles(S, H, SU), may=NOBODY),
+    # Reassessments and what they found (claims/admin.py): read-only, scoped to the branch.
+    **admin_model("claims_reassessment", view=roles(S, H, SU), scope="object"),
+    **admin_action("claims_reassessment", "delete_selected", view=roles(S, H, SU), may=NOBODY),
+    **admin_model("claims_underpayment", view=roles(S, H, SU), scope="object"),
+    **admin_action("claims_underpayment", "delete_selected", view=roles(S, H, SU), may=NOBODY),
+    **admin_model("claims_debt", view=roles(S, H, SU), scope="object"),
+    **admin_action("claims_debt", "delete_selected", view=roles(S, H, SU), may=NOBODY),
+    **admin_model("claims_recoveryplan", view=roles(S, H, SU), scope="object"),
+    **admin_action("claims_recoveryplan", "delete_selected", view=roles(S, H, SU), may=NOBODY),
+    # A reassessment job spans every branch: head office.
+    **admin_model("claims_reassessmentjob", view=roles(H, SU)),
+    **admin_action("claims_reassessmentjob", "delete_selected", view=roles(H, SU), may=NOBODY),
     # A payment batch spans every branch: head office.
     **admin_model("claims_paymentbatch", view=roles(H, SU)),
     **admin_action("claims_paymentbatch", "delete_selected", view=roles(H, SU), may=NOBODY),
@@ -1066,6 +1092,19 @@ def _build_world() -> World:
     document = claim.documents.order_by("pk").first()
     # Made here, once, so that no cell's request writes a file its rollback would leave behind.
     letter = letters.letter_for(claim_id=claim.pk, kind="approval", acting_user=supervisor)
+    # Reassessments (claims.reassessment): a lower wage then a higher one leave the claim a debt
+    # and an underpayment; a plan waits for a second supervisor; the letter is made here too.
+    ContributionMonth.objects.filter(participant=participant_a).update(wage=2_000_000)
+    reassessment = reassess_claim(claim_id=claim.pk, trigger="supervisor", acting_user=supervisor)
+    ContributionMonth.objects.filter(participant=participant_a).update(wage=5_000_000)
+    reassess_claim(claim_id=claim.pk, trigger="supervisor", acting_user=supervisor)
+    debt = reassessment.debt
+    plan = debt_recovery.propose_recovery_plan(
+        debt_id=debt.pk, kind="write_off", reason="matrix", acting_user=supervisor
+    )
+    reassessment_letter = letters.reassessment_letter_for(
+        reassessment_id=reassessment.pk, acting_user=supervisor
+    )
     reveal_personal_data(
         participant_id=participant_a.pk, field="nik", reason="matrix", acting_user=supervisor
     )
@@ -1139,6 +1178,9 @@ def _build_world() -> World:
         "bank_change": bank_change,
         "flag": flag,
         "month": month,
+        "reassessment": reassessment,
+        "debt": debt,
+        "plan": plan,
         # A staff member of branch A whose second factor a supervisor may reset.
         "staff_member": officer,
     }
@@ -1168,6 +1210,13 @@ def _build_world() -> World:
         type(document): document,
         apps.get_model("claims", "EligibilityResult"): claim.eligibility_results.first(),
         type(instalment): instalment,
+        type(reassessment): reassessment,
+        type(debt): debt,
+        type(plan): plan,
+        apps.get_model("claims", "Underpayment"): claim.underpayments.first(),
+        apps.get_model("claims", "ReassessmentJob"): apps.get_model(
+            "claims", "ReassessmentJob"
+        ).objects.create(trigger="ruling", note="matrix", status="done"),
         PaymentBatch: batch,
         TrainingProvider: provider,
         type(program): program,
@@ -1187,6 +1236,7 @@ def _build_world() -> World:
         job.file.name,
         job.errors_file.name,
         letter.file.name,
+        reassessment_letter.file.name,
         *Document.objects.filter(claim__in=[claim, claim_b]).values_list("file", flat=True),
     ]
     world.cache_keys = [
@@ -1290,6 +1340,12 @@ OBJECT_OF = {
     "portal:document": "document",
     "portal:document_remove": "document",
     "portal:instalment": "instalment",
+    "portal:reassessment_letter": "reassessment",
+    "portal:debt_object": "debt",
+    "reassessment:letter": "reassessment",
+    "reassessment:propose_plan": "debt",
+    "reassessment:answer": "debt",
+    "reassessment:decide_plan": "plan",
     "account:staff_reset_second_factor": "staff_member",
 }
 

@@ -17,6 +17,7 @@ class ClaimPerm(StrEnum):
     CHANGE_PAYMENT_DETAILS = "claims.change_payment_details"
     CLEAR_IDENTITY_FLAG = "claims.clear_identity_flag"
     RESEND_NOTIFICATION = "claims.resend_notification"
+    REASSESS_IN_BULK = "claims.reassess_in_bulk"
 
 
 class ParticipantPerm(StrEnum):

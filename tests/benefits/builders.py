@@ -19,10 +19,12 @@ from claims.models import (
 )
 from claims.rules import version_on
 from claims.rules.cash import cash_schedule
+from demo.seed import make_nik
 from participants.models import Participant
 from tests.factories import EmployerFactory, ParticipantFactory
 
 _numbers = itertools.count(1)
+REGION = "317401"
 
 
 def benefit_claim(
@@ -106,12 +108,18 @@ def set_status(claim: Claim, months, status: str) -> None:
 # Many running claims at once (bulk inserts), for the batch tests and the real-worker tests.
 
 
-def build_claims(branch, count):
-    """`count` active claims, each with a month-1 instalment of Rp2,400,000 payable."""
+def build_claims(branch, count, *, born=None):
+    """`count` active claims, each with a month-1 instalment of Rp2,400,000 payable.
+    `born`: another birth date for the workers (a birth date's NIKs have 9,999 serials)."""
     employer = EmployerFactory(branch=branch)
     people = []
-    for _ in range(count):
-        person = ParticipantFactory.build()
+    for serial in range(count):
+        other = (
+            {}
+            if born is None
+            else {"birth_date": born, "nik": make_nik(REGION, born, False, serial)}
+        )
+        person = ParticipantFactory.build(**other)
         person.nik_index = Participant.index_for(person.nik)
         people.append(person)
     people = Participant.objects.bulk_create(people)
