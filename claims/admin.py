@@ -454,6 +454,20 @@ class ReassessmentAdmin(BranchScopedAdmin):
     list_select_related = ["claim"]
     search_fields = ["claim__number"]
     inlines = [ReassessmentLineInline]
+    exclude = ["inputs", "old_result", "new_result"]
+    readonly_fields = ["facts_read", "result_before", "result_after"]
+
+    @admin.display(description=_("inputs snapshot"))
+    def facts_read(self, obj: Reassessment):
+        return machine_data(obj.inputs)
+
+    @admin.display(description=_("result before"))
+    def result_before(self, obj: Reassessment):
+        return machine_data(obj.old_result)
+
+    @admin.display(description=_("result now"))
+    def result_after(self, obj: Reassessment):
+        return machine_data(obj.new_result)
 
 
 @admin.register(Underpayment)

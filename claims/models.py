@@ -620,7 +620,12 @@ class CashInstalment(BaseModel):
     paid_at = models.DateTimeField(null=True, blank=True, verbose_name=_("paid at"))
     # The part of the amount set off against a debt (claims.recovery): the transfer is the rest.
     offset_debt = models.ForeignKey(
-        "claims.Debt", on_delete=models.PROTECT, null=True, blank=True, related_name="offsets"
+        "claims.Debt",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="offsets",
+        verbose_name=_("debt set off"),
     )
     offset_amount = models.PositiveBigIntegerField(_("set off (Rp)"), default=0)
 
@@ -987,7 +992,9 @@ class Reassessment(models.Model):
 
     Trigger = ReassessmentTrigger
 
-    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="reassessments")
+    claim = models.ForeignKey(
+        Claim, on_delete=models.PROTECT, related_name="reassessments", verbose_name=_("claim")
+    )
     # The claim's n-th reassessment: two runs at once cannot both record the same one.
     sequence = models.PositiveIntegerField(_("number"))
     trigger = models.CharField(_("trigger"), max_length=16, choices=Trigger.choices)
@@ -998,18 +1005,24 @@ class Reassessment(models.Model):
         null=True,
         blank=True,
         related_name="reassessments",
+        verbose_name=_("job"),
     )
     rule_version = models.CharField(_("rule version"), max_length=16)
     # The facts and the rules' figures it was computed from: a rerun on the same ones records
     # nothing.
-    facts_digest = models.CharField(max_length=64)
+    facts_digest = models.CharField(max_length=64, verbose_name=_("facts digest"))
     inputs = models.JSONField(_("inputs"))
     old_result = models.JSONField(_("before"))
     new_result = models.JSONField(_("after"))
     underpaid_total = models.PositiveBigIntegerField(_("underpaid (Rp)"), default=0)
     overpaid_total = models.PositiveBigIntegerField(_("overpaid (Rp)"), default=0)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -1087,9 +1100,14 @@ class Underpayment(BaseModel):
         PAID = "paid", _("Paid")
         REJECTED = "rejected", _("Rejected by the bank")
 
-    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="underpayments")
+    claim = models.ForeignKey(
+        Claim, on_delete=models.PROTECT, related_name="underpayments", verbose_name=_("claim")
+    )
     line = models.OneToOneField(
-        ReassessmentLine, on_delete=models.PROTECT, related_name="underpayment"
+        ReassessmentLine,
+        on_delete=models.PROTECT,
+        related_name="underpayment",
+        verbose_name=_("payment line"),
     )
     month = models.PositiveSmallIntegerField(_("month"))
     amount = models.PositiveBigIntegerField(_("amount (Rp)"))
@@ -1140,8 +1158,12 @@ class Debt(BaseModel):
 
     CLOSED = frozenset({"recovered", "written_off", "withdrawn"})
 
-    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="debts")
-    reassessment = models.OneToOneField(Reassessment, on_delete=models.PROTECT, related_name="debt")
+    claim = models.ForeignKey(
+        Claim, on_delete=models.PROTECT, related_name="debts", verbose_name=_("claim")
+    )
+    reassessment = models.OneToOneField(
+        Reassessment, on_delete=models.PROTECT, related_name="debt", verbose_name=_("reassessment")
+    )
     amount = models.PositiveBigIntegerField(_("amount (Rp)"))
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.OPEN)
     objection = models.TextField(_("the worker's objection"), blank=True)
@@ -1190,7 +1212,9 @@ class RecoveryPlan(BaseModel):
         REFUSED = "refused", _("Refused")
         ENDED = "ended", _("Ended")
 
-    debt = models.ForeignKey(Debt, on_delete=models.PROTECT, related_name="plans")
+    debt = models.ForeignKey(
+        Debt, on_delete=models.PROTECT, related_name="plans", verbose_name=_("debt")
+    )
     kind = models.CharField(_("plan"), max_length=10, choices=Kind.choices)
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.PROPOSED
@@ -1199,10 +1223,18 @@ class RecoveryPlan(BaseModel):
     first_due_date = models.DateField(_("first repayment due"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("proposed by"),
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.CharField(_("decision note"), max_length=255, blank=True)
@@ -1298,7 +1330,7 @@ class ReassessmentJob(BaseModel):
     trigger = models.CharField(_("trigger"), max_length=16, choices=ReassessmentTrigger.choices)
     note = models.CharField(_("about"), max_length=255)
     # The claims to reassess, chosen when the job was asked for.
-    claim_ids = models.JSONField(default=list)
+    claim_ids = models.JSONField(default=list, verbose_name=_("claims"))
     total = models.PositiveIntegerField(_("claims"), default=0)
     processed = models.PositiveIntegerField(_("reassessed"), default=0)
     changed = models.PositiveIntegerField(_("with a difference"), default=0)
@@ -1308,7 +1340,12 @@ class ReassessmentJob(BaseModel):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     message = models.TextField(_("message"), blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
