@@ -270,8 +270,8 @@ def _offices() -> list[Office]:
     return offices
 
 
-def _fates(rng: random.Random) -> list[str]:
-    fates = [fate for fate, count in FATES.items() for _ in range(count)]
+def _fates(rng: random.Random, scale: float) -> list[str]:
+    fates = [fate for fate, count in FATES.items() for _ in range(max(1, round(count * scale)))]
     rng.shuffle(fates)
     return fates
 
@@ -694,9 +694,16 @@ def has_history() -> bool:
     return Claim.objects.filter(participant__kpj_number__startswith=KPJ_PREFIX).exists()
 
 
-def replay_year(*, today: dt.date, pdf: bytes, say: Callable[[str], None] = lambda _m: None) -> int:
-    """Make the year of claims (see the module's docstring); returns how many. Skips, saying
-    so, when the year is already there."""
+def replay_year(
+    *,
+    today: dt.date,
+    pdf: bytes,
+    scale: float = 1.0,
+    say: Callable[[str], None] = lambda _m: None,
+) -> int:
+    """Make the year of claims (see the module's docstring); returns how many. ``scale``
+    multiplies the number of claims of each fate (at least one each). Skips, saying so, when
+    the year is already there."""
     if has_history():
         say("The year of demo claims is already there: left as it is.")
         return 0
@@ -711,7 +718,7 @@ def replay_year(*, today: dt.date, pdf: bytes, say: Callable[[str], None] = lamb
                     defaults={"name": name, "size_class": size_class, "branch": branches[code]},
                 )
             offices = _offices()
-            plans = _history_workers(offices, _fates(rng), today, rng)
+            plans = _history_workers(offices, _fates(rng, scale), today, rng)
         head_office = User.objects.get(username="pusat1")
         stories: list[Step] = [_claim_story(plan, rng, pdf) for plan in plans]
         stories.append(_payment_runs(start, today, head_office, offices, rng))

@@ -1,10 +1,12 @@
-"""Demo data: branches named in public reports, one login per role, and workers whose
-contribution histories exercise every eligibility rule. Idempotent: running it again changes
-nothing. Dates are relative to today so the demo cases stay inside the claim window.
+"""Demo data: branches named in public reports, each staffed (an officer, a supervisor and a
+counsellor), workers whose contribution histories exercise every eligibility rule, the named
+cases, and a year of claims over every office (demo.history). Idempotent: running it again
+changes nothing. Dates are relative to today so the demo cases stay inside the claim window.
 """
 
 import datetime as dt
 import functools
+import hashlib
 import io
 import random
 from dataclasses import dataclass
@@ -172,6 +174,7 @@ def seed(
     today: dt.date | None = None,
     size: str = "small",
     history: bool = True,
+    history_scale: float = 1.0,
     stdout=None,
 ) -> None:
     """The demo: offices and their staff, the named workers and cases, and (``history``) a
@@ -186,7 +189,7 @@ def seed(
         _demo_training_catalogue()
     # The year comes first: its payment runs in the past must not gather today's named cases.
     if history:
-        replay_year(today=today, pdf=_demo_pdf(), say=say)
+        replay_year(today=today, pdf=_demo_pdf(), scale=history_scale, say=say)
     with transaction.atomic():
         _demo_claims(phk)
     extra = {"small": 0, "medium": 200, "large": 5000}.get(size, 0)
@@ -207,6 +210,20 @@ def summary() -> dict[str, object]:
         PaymentBatch.objects.values_list("state").annotate(n=Count("pk")).order_by("state")
     )
     paid = CashInstalment.objects.filter(status=InstalmentStatus.PAID)
+    # Every case as its worker, state, dates and instalments: equal only for equal data.
+    cases = Claim.objects.order_by("participant__kpj_number", "claim_date").values_list(
+        "participant__kpj_number",
+        "participant__name",
+        "branch__code",
+        "state",
+        "termination__phk_date",
+        "claim_date",
+        "decision_date",
+    )
+    instalments = CashInstalment.objects.order_by(
+        "claim__participant__kpj_number", "month"
+    ).values_list("claim__participant__kpj_number", "month", "due_date", "amount", "status")
+    fingerprint = hashlib.sha256(repr((list(cases), list(instalments))).encode()).hexdigest()
     return {
         "participants": Participant.objects.count(),
         "claims": sum(by_state.values()),
@@ -218,6 +235,7 @@ def summary() -> dict[str, object]:
         "events": CaseEvent.objects.count(),
         "activities": JobSeekingActivity.objects.count(),
         "referrals": TrainingReferral.objects.count(),
+        "fingerprint": fingerprint,
     }
 
 
