@@ -31,7 +31,7 @@ import datetime as dt
 import heapq
 import io
 import random
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -47,7 +47,7 @@ from claims import payment_details, services
 from claims.models import CashInstalment, Claim, ClaimState, PaymentLine
 from claims.rules import add_months
 from jkp_site.core.models import KantorCabang, User
-from participants.models import ContractType, ContributionMonth, Employer, SizeClass
+from participants.models import ContractType, ContributionMonth, Employer, Participant, SizeClass
 from reports.monthly import rebuild_month
 from training import services as training_services
 from training.models import JobSeekingActivity, TrainingProgram
@@ -58,7 +58,7 @@ HISTORY_SEED = 16
 # named workers' and the synthetic ones').
 KPJ_PREFIX = "8"
 SERIAL_BASE = 7000
-Step = Iterator[dt.datetime]
+Step = Generator[dt.datetime, None, None]
 K = JobSeekingActivity.Kind
 
 # Where each claim ends up today, and how many of each (a few hundred in all).
@@ -222,7 +222,7 @@ class Office:
 class Plan:
     fate: str
     office: Office
-    worker: object  # participants.models.Participant
+    worker: Participant
     employer: Employer
     phk: dt.date
     filed: dt.date
@@ -421,7 +421,7 @@ def _claim_story(plan: Plan, rng: random.Random, pdf: bytes) -> Step:
     yield (moment := _later(moment, rng, 0, 2))
     services.start_verification(claim_id=claim.pk, acting_user=officer)
     if fate == "returned":
-        first = claim.documents.order_by("pk").first()
+        first = claim.documents.order_by("pk")[0]
         services.check_document(
             document_id=first.pk,
             acting_user=officer,
@@ -599,7 +599,7 @@ def _stop(plan: Plan, claim: Claim, moment: dt.datetime) -> None:
         period=max(
             add_months(moment.date().replace(day=1), -1), add_months(plan.phk.replace(day=1), 1)
         ),
-        wage=plan.worker.contributions.order_by("-period").first().wage,
+        wage=plan.worker.contributions.order_by("-period")[0].wage,
         paid_on=moment.date(),
     )
     stop_on_reemployment(participant_ids=[plan.worker.pk])
