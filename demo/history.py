@@ -161,7 +161,7 @@ def _replay(clock: DemoClock, stories: Iterable[Step], until: dt.datetime) -> No
     """Run every story's steps in time order up to ``until``; later steps are dropped.
 
     Each step runs in its own transaction at its moment, so what it queues for after the
-    commit (notifications, a benefit's re-judged months) runs at that moment too.
+    commit (the workers' e-mails, completed benefits) runs at that moment too.
     """
     heap: list[tuple[dt.datetime, int, Step]] = []
     sequence = 0
