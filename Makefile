@@ -45,11 +45,12 @@ migrate: venv
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
+# Links in the e-mails (SITE_URL) lead to the address the server runs on, unless SITE_URL is set.
 run: seed
 	@echo ""
 	@echo "JKP is starting on http://$(HOST):$(PORT)/  (password for every demo login: demo-jkp-2025)"
 	@echo "Workers' portal: http://$(HOST):$(PORT)/portal/  (peserta1 or KPJ 11000000001)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Debian's Chromium for the Playwright browser tests (Playwright's own download cannot work here).
 browser:

@@ -1,22 +1,29 @@
-"""Demo data: branches named in public reports, one login per role, and workers whose
-contribution histories exercise every eligibility rule. Idempotent: running it again changes
-nothing. Dates are relative to today so the demo cases stay inside the claim window.
+"""Demo data: branches named in public reports, each staffed (an officer, a supervisor and a
+counsellor), workers whose contribution histories exercise every eligibility rule, the named
+cases, and a year of claims over every office (demo.history). Idempotent: running it again
+changes nothing. Dates are relative to today so the demo cases stay inside the claim window.
 """
 
 import datetime as dt
+import functools
+import hashlib
 import io
 import random
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 from pypdf import PdfWriter
 
 from benefits import services as benefit_services
 from claims import services
+from claims.models import CaseEvent, CashInstalment, Claim, InstalmentStatus, PaymentBatch
+from demo.history import replay_year
 from jkp_site.core.models import KantorCabang, Kanwil, User
 from jkp_site.core.roles import Role, sync_roles
 from participants.models import (
@@ -30,7 +37,12 @@ from participants.models import (
     SizeClass,
 )
 from training import services as training_services
-from training.models import JobSeekingActivity, TrainingProgram, TrainingProvider
+from training.models import (
+    JobSeekingActivity,
+    TrainingProgram,
+    TrainingProvider,
+    TrainingReferral,
+)
 
 # The documented demo login (README); seed_demo refuses to run outside DEBUG without --force.
 DEMO_PASSWORD = "demo-jkp-2025"  # noqa: S105 (public demo password, see above)
@@ -51,7 +63,8 @@ BRANCHES = [
     ("PMS", "Pematangsiantar", "SUMBAGUT", None, "Pematangsiantar"),
 ]
 
-# username, first name, last name, role, branch code (None: head office / portal)
+# The fixed logins of design.md ("Demo logins"): username, first name, last name, role, branch
+# code (None: head office / portal).
 STAFF = [
     ("petugas1", "Sari", "Wulandari", Role.PETUGAS, "JKT"),
     ("petugas2", "Agus", "Setiawan", Role.PETUGAS, "SRG"),
@@ -60,6 +73,32 @@ STAFF = [
     ("konselor1", "Maya", "Lestari", Role.PENGANTAR_KERJA, "JKT"),
     ("konselor2", "Yusuf", "Hidayat", Role.PENGANTAR_KERJA, "SRG"),
     ("pusat1", "Hendra", "Gunawan", Role.KANTOR_PUSAT, None),
+]
+
+# Every other office is staffed too, under predictable names: ``petugas-<code>``,
+# ``kepala-<code>`` and ``konselor-<code>`` (branch code in lower case), so an online claim of
+# any branch has an officer, a supervisor and a counsellor. Each top-level office also has a
+# second supervisor, ``kepala-<code>-2``, who hears objections (keberatan): the supervisor who
+# rejected a claim may not decide its appeal.
+BRANCH_STAFF = [
+    ("petugas-clg", "Rizky", "Maulana", Role.PETUGAS, "CLG"),
+    ("kepala-clg", "Wati", "Suryani", Role.KEPALA_BIDANG, "CLG"),
+    ("konselor-clg", "Fajar", "Nugraha", Role.PENGANTAR_KERJA, "CLG"),
+    ("petugas-ckd", "Lina", "Marlina", Role.PETUGAS, "CKD"),
+    ("kepala-ckd", "Asep", "Sunandar", Role.KEPALA_BIDANG, "CKD"),
+    ("konselor-ckd", "Euis", "Komalasari", Role.PENGANTAR_KERJA, "CKD"),
+    ("petugas-pdg", "Ujang", "Supriatna", Role.PETUGAS, "PDG"),
+    ("kepala-pdg", "Neneng", "Hasanah", Role.KEPALA_BIDANG, "PDG"),
+    ("konselor-pdg", "Iwan", "Kurnia", Role.PENGANTAR_KERJA, "PDG"),
+    ("petugas-lbk", "Siti", "Nurjanah", Role.PETUGAS, "LBK"),
+    ("kepala-lbk", "Dadang", "Sudrajat", Role.KEPALA_BIDANG, "LBK"),
+    ("konselor-lbk", "Ratna", "Juwita", Role.PENGANTAR_KERJA, "LBK"),
+    ("petugas-pms", "Togar", "Sitompul", Role.PETUGAS, "PMS"),
+    ("kepala-pms", "Lamria", "Manurung", Role.KEPALA_BIDANG, "PMS"),
+    ("konselor-pms", "Bonar", "Sinaga", Role.PENGANTAR_KERJA, "PMS"),
+    ("kepala-jkt-2", "Irawati", "Sulistyo", Role.KEPALA_BIDANG, "JKT"),
+    ("kepala-srg-2", "Yayat", "Hidayatullah", Role.KEPALA_BIDANG, "SRG"),
+    ("kepala-pms-2", "Martua", "Hutapea", Role.KEPALA_BIDANG, "PMS"),
 ]
 
 
@@ -130,9 +169,86 @@ def phk_date_for(today: dt.date) -> dt.date:
     return today - relativedelta(months=1)
 
 
-@transaction.atomic
-def seed(*, today: dt.date | None = None, size: str = "small", stdout=None) -> None:
+def seed(
+    *,
+    today: dt.date | None = None,
+    size: str = "small",
+    history: bool = True,
+    history_scale: float = 1.0,
+    stdout=None,
+) -> None:
+    """The demo: offices and their staff, the named workers and cases, and (``history``) a
+    year of claims over every office (demo.history). Safe to run again: what is there stays."""
     today = today or timezone.localdate()
+    say = stdout.write if stdout is not None else (lambda _message: None)
+    with transaction.atomic():
+        employers = _offices_and_staff()
+        phk = phk_date_for(today)
+        for serial, worker in enumerate(WORKERS, start=1):
+            _worker(worker, serial, employers[worker.npp], phk)
+        _demo_training_catalogue()
+    # The year comes first: its payment runs in the past must not gather today's named cases.
+    if history:
+        replay_year(today=today, pdf=_demo_pdf(), scale=history_scale, say=say)
+    with transaction.atomic():
+        _demo_claims(phk)
+    extra = {"small": 0, "medium": 200, "large": 5000}.get(size, 0)
+    if extra:
+        with transaction.atomic():
+            _synthetic_workers(extra, list(employers.values()), phk)
+    say(summary_line())
+
+
+def summary() -> dict[str, object]:
+    """What the demo holds, in figures that do not depend on when or where it was made:
+    claims per state and per office, paid money and payment batches per state."""
+    by_state = dict(Claim.objects.values_list("state").annotate(n=Count("pk")).order_by("state"))
+    by_office = dict(
+        Claim.objects.values_list("branch__code").annotate(n=Count("pk")).order_by("branch__code")
+    )
+    batches = dict(
+        PaymentBatch.objects.values_list("state").annotate(n=Count("pk")).order_by("state")
+    )
+    paid = CashInstalment.objects.filter(status=InstalmentStatus.PAID)
+    # Every case as its worker, state, dates and instalments: equal only for equal data.
+    cases = Claim.objects.order_by("participant__kpj_number", "claim_date").values_list(
+        "participant__kpj_number",
+        "participant__name",
+        "branch__code",
+        "state",
+        "termination__phk_date",
+        "claim_date",
+        "decision_date",
+    )
+    instalments = CashInstalment.objects.order_by(
+        "claim__participant__kpj_number", "month"
+    ).values_list("claim__participant__kpj_number", "month", "due_date", "amount", "status")
+    fingerprint = hashlib.sha256(repr((list(cases), list(instalments))).encode()).hexdigest()
+    return {
+        "participants": Participant.objects.count(),
+        "claims": sum(by_state.values()),
+        "by_state": by_state,
+        "by_office": by_office,
+        "paid_instalments": paid.count(),
+        "paid_amount": paid.aggregate(total=Sum("amount"))["total"] or 0,
+        "batches": batches,
+        "events": CaseEvent.objects.count(),
+        "activities": JobSeekingActivity.objects.count(),
+        "referrals": TrainingReferral.objects.count(),
+        "fingerprint": fingerprint,
+    }
+
+
+def summary_line() -> str:
+    figures = summary()
+    states = ", ".join(f"{state} {n}" for state, n in figures["by_state"].items())  # type: ignore[attr-defined]
+    return (
+        f"Demo data ready: {figures['participants']} participants, {figures['claims']} claims "
+        f"({states}), {figures['paid_instalments']} instalments paid."
+    )
+
+
+def _offices_and_staff() -> dict[str, Employer]:
     sync_roles()
     kanwils = {
         code: Kanwil.objects.get_or_create(code=code, defaults={"name": name})[0]
@@ -149,30 +265,26 @@ def seed(*, today: dt.date | None = None, size: str = "small", stdout=None) -> N
                 "city": city,
             },
         )
-
-    for username, first, last, role, branch in STAFF:
+    for username, first, last, role, branch in STAFF + BRANCH_STAFF:
         _user(username, first, last, role, branches.get(branch) if branch else None)
     if not User.objects.filter(username="admin").exists():
-        User.objects.create_superuser("admin", "admin@jkp.invalid", DEMO_PASSWORD)
-
-    employers = {
+        admin = User(username="admin", email="admin@jkp.invalid", is_staff=True, is_superuser=True)
+        admin.password = _password_hash()
+        admin.save()
+    return {
         npp: Employer.objects.get_or_create(
             npp=npp,
             defaults={"name": name, "size_class": size_class, "branch": branches[branch]},
         )[0]
         for npp, name, size_class, branch in EMPLOYERS
     }
-    phk = phk_date_for(today)
-    for serial, worker in enumerate(WORKERS, start=1):
-        _worker(worker, serial, employers[worker.npp], phk)
-    _demo_training_catalogue()
-    _demo_claims(phk)
 
-    extra = {"small": 0, "medium": 200, "large": 5000}.get(size, 0)
-    if extra:
-        _synthetic_workers(extra, list(employers.values()), phk)
-    if stdout is not None:
-        stdout.write(f"Demo data ready: {Participant.objects.count()} participants.")
+
+@functools.cache
+def _password_hash() -> str:
+    """One hash of the public password for every demo login: hashing it anew for each of
+    some thirty accounts would take a good part of the seeding time."""
+    return make_password(DEMO_PASSWORD)
 
 
 def _user(username, first, last, role, branch) -> User:
@@ -187,7 +299,7 @@ def _user(username, first, last, role, branch) -> User:
         },
     )
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.password = _password_hash()
         user.save(update_fields=["password"])
     user.groups.add(Group.objects.get(name=role.value))
     return user
@@ -366,6 +478,10 @@ TRAINING_CATALOGUE = [
     ]),
     ("Akademi Baja Krakatau", "LPK", "company", "Cilegon", "BTN", [
         ("Teknisi perawatan mesin", "Machine maintenance technician", 200, 2_400_000),
+    ]),
+    ("UPTD BLK Pematangsiantar", "BLK", "government", "Pematangsiantar", [
+        ("Mekanik sepeda motor", "Motorcycle mechanic", 160, 2_000_000),
+        ("Budidaya tanaman perkebunan", "Plantation crop cultivation", 80, 1_200_000),
     ]),
 ]  # fmt: skip
 

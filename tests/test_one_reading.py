@@ -39,7 +39,7 @@ def verdict(result: dict) -> tuple:
 
 
 def test_portal_api_and_simulate_agree_for_every_demo_worker(tmp_path):
-    demo.seed()
+    demo.seed(history=False)
     today = timezone.localdate()
     phk = demo.phk_date_for(today)
     _client, token = create_integration_client(name="Cek", grants=[Grant.ELIGIBILITY_READ])
@@ -89,7 +89,7 @@ def test_portal_api_and_simulate_agree_for_every_demo_worker(tmp_path):
 
 
 def test_the_officers_frozen_results_are_what_simulate_says(tmp_path):
-    demo.seed()
+    demo.seed(history=False)
     results = list(EligibilityResult.objects.all())
     assert results
     for result in results:
