@@ -50,7 +50,8 @@ from jkp_site.core.models import KantorCabang, User
 from participants.models import ContractType, ContributionMonth, Employer, Participant, SizeClass
 from reports.monthly import rebuild_month
 from training import services as training_services
-from training.models import JobSeekingActivity, TrainingProgram
+from training.models import JobSeekingActivity
+from training.selectors import programs_near
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 HISTORY_SEED = 16
@@ -351,24 +352,6 @@ def _history_workers(offices: list[Office], fates: list[str], today: dt.date, rn
     return plans
 
 
-# Where an office's beneficiaries are sent to train: a provider in or near its area.
-TRAINING_NEAR = {
-    "JKT": ("Jakarta",),
-    "SRG": ("Serang",),
-    "CLG": ("Cilegon", "Serang"),
-    "CKD": ("Serang",),
-    "PDG": ("Serang",),
-    "LBK": ("Serang",),
-    "PMS": ("Pematangsiantar",),
-}
-
-
-def _programs_near(branch: KantorCabang) -> list[TrainingProgram]:
-    return list(
-        TrainingProgram.objects.filter(provider__city__in=TRAINING_NEAR[branch.code]).order_by("pk")
-    )
-
-
 # --- one claim's story --------------------------------------------------------------------------
 
 
@@ -523,7 +506,8 @@ def _benefit_story(plan: Plan, claim: Claim, decided: dt.datetime, rng: random.R
             return
         if plan.training and month == 2:
             yield (moment := max(moment, _at(start + dt.timedelta(days=2), rng)))
-            program = rng.choice(_programs_near(plan.office.branch))
+            # As a counsellor chooses: the programmes the screen offers first (training.selectors).
+            program = rng.choice(list(programs_near(claim)))
             referral = training_services.refer_to_training(
                 claim_id=claim.pk, program_id=program.pk, acting_user=counsellor
             )

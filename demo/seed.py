@@ -479,7 +479,7 @@ TRAINING_CATALOGUE = [
     ("Akademi Baja Krakatau", "LPK", "company", "Cilegon", "BTN", [
         ("Teknisi perawatan mesin", "Machine maintenance technician", 200, 2_400_000),
     ]),
-    ("UPTD BLK Pematangsiantar", "BLK", "government", "Pematangsiantar", [
+    ("UPTD BLK Pematangsiantar", "BLK", "government", "Pematangsiantar", "SUMBAGUT", [
         ("Mekanik sepeda motor", "Motorcycle mechanic", 160, 2_000_000),
         ("Budidaya tanaman perkebunan", "Plantation crop cultivation", 80, 1_200_000),
     ]),
