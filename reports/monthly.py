@@ -670,9 +670,37 @@ def render_xlsx(report: MonthlyReport) -> bytes:
     )
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
+    _open_money_sheet(book.create_sheet(_("Open money")), report, Font(bold=True))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _open_money_sheet(sheet, report: MonthlyReport, bold) -> None:
+    """The over- and underpayments open now per branch, as the report page shows them."""
+    money = open_money([row.branch for row in report.rows])
+    sheet.append([_("Open over- and underpayments per branch (now)")])
+    sheet.append(
+        [
+            _("Branch"),
+            _("Underpayments to pay"),
+            _("Rp"),
+            _("Open debts"),
+            _("Rp"),
+        ]
+    )
+    for cell in sheet[2]:
+        cell.font = bold
+    for row in [*money.rows, money.total]:
+        sheet.append(
+            [
+                row.branch.name if row.branch is not None else _("Total"),
+                row.underpaid_count,
+                row.underpaid_total,
+                row.debt_count,
+                row.debt_total,
+            ]
+        )
 
 
 def render_pdf(report: MonthlyReport) -> bytes:

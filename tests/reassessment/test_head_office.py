@@ -1,11 +1,17 @@
 """Head office sees the open over- and underpayments per branch, and starts the reassessment of
 every claim a ruling touches from its page."""
 
+import io
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from claims.models import ReassessmentJob
 from claims.reassessment import reassess_claim
+from reports import monthly
 from tests.reassessment.conftest import eligible_claim, set_phk_month_wage
 
 pytestmark = pytest.mark.django_db
@@ -49,3 +55,16 @@ def test_head_office_reassesses_after_a_ruling(branch, head_office, client):
 def test_a_supervisor_cannot_start_a_ruling_job(supervisor, client):
     client.force_login(supervisor)
     assert client.get(reverse("reassessment:rulings")).status_code == 403
+
+
+def test_the_ministry_files_carry_the_open_money_too(open_money, branch, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    month = timezone.localdate().replace(day=1)
+    xlsx = monthly.generate_report_file(month=month, fmt="xlsx", language="id")
+    sheet = load_workbook(tmp_path / xlsx)["Uang terbuka"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert (branch.name, 1, 600_000, 1, 600_000) in rows
+    pdf = monthly.generate_report_file(month=month, fmt="pdf", language="id")
+    text = PdfReader(io.BytesIO((tmp_path / pdf).read_bytes())).pages[-1].extract_text()
+    assert branch.name in text
+    assert "600.000" in text
