@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from claims.reassessment_selectors import open_money_by_branch
+from jkp_site.core.models import KantorCabang
 
 
 @dataclass(frozen=True)
 class OpenMoneyRow:
-    branch: object
+    branch: KantorCabang | None
     underpaid_count: int = 0
     underpaid_total: int = 0
     debt_count: int = 0
