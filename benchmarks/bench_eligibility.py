@@ -26,7 +26,7 @@ from functools import cache
 from typing import Any
 
 from benchmarks import pages_data
-from benchmarks.harness import Figure, report, say, timed
+from benchmarks.harness import Figure, client_environment, report, say, timed
 
 QUICK = 50_000
 NATIONAL = 500_000
@@ -136,12 +136,7 @@ def _target() -> Any:
 
 
 def _world(national: bool) -> World:
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    connection.settings_dict["CONN_MAX_AGE"] = None
-    connection.close()
+    client_environment()
     size = NATIONAL if national else QUICK
     pages_data.reset()
     started = time.perf_counter()

@@ -26,7 +26,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from benchmarks import pages_data
-from benchmarks.harness import Figure, report, say, timed
+from benchmarks.harness import Figure, client_environment, report, say, timed
 
 QUICK = {"small": 1_000, "medium": 10_000, "large": 100_000}
 NATIONAL = {"small": 10_000, "medium": 100_000, "large": 1_000_000}
@@ -131,13 +131,7 @@ def _measure(stage: str, session: Session) -> dict[str, tuple[float, int]]:
 
 @cache
 def _measurements(national: bool) -> dict[str, dict[str, tuple[float, int]]]:
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    # One connection kept across requests, as the web nodes keep theirs (CONN_MAX_AGE).
-    connection.settings_dict["CONN_MAX_AGE"] = None
-    connection.close()
+    client_environment()
     sizes = NATIONAL if national else QUICK
     say(f"page benchmarks: sizes {sizes}")
     pages_data.reset()

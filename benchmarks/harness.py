@@ -9,6 +9,7 @@ and writes the same figures, with the goal and whether it was met, to var/bench/
 at the small size (then `floor` is the small-size figure). `goal` reads "<= 1.5" or ">= 0.5".
 """
 
+import functools
 import json
 import operator
 import os
@@ -104,6 +105,18 @@ def _load() -> list[float]:
         return [round(x, 2) for x in os.getloadavg()]
     except OSError:
         return []
+
+
+@functools.cache
+def client_environment() -> None:
+    """What Django's test client needs, once per process (several benchmarks of one run use
+    it), and one connection kept across requests, as the web nodes keep theirs."""
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    connection.settings_dict["CONN_MAX_AGE"] = None
+    connection.close()
 
 
 def say(text: str) -> None:
