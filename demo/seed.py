@@ -52,16 +52,19 @@ KANWILS = [
     ("BTN", "Kanwil Banten"),
     ("SUMBAGUT", "Kanwil Sumbagut"),
 ]
-# (code, name, kanwil, parent, city)
+# (code, name, kanwil, parent, city, address): the letterhead of every letter the office issues.
 BRANCHES = [
-    ("JKT", "Jakarta Menara Jamsostek", "DKI", None, "Jakarta Selatan"),
-    ("SRG", "Serang Raya", "BTN", None, "Serang"),
-    ("CLG", "Cilegon", "BTN", "SRG", "Cilegon"),
-    ("CKD", "Cikande", "BTN", "SRG", "Serang"),
-    ("PDG", "Pandeglang", "BTN", "SRG", "Pandeglang"),
-    ("LBK", "Lebak", "BTN", "SRG", "Rangkasbitung"),
-    ("PMS", "Pematangsiantar", "SUMBAGUT", None, "Pematangsiantar"),
-]
+    ("JKT", "Jakarta Menara Jamsostek", "DKI", None, "Jakarta Selatan",
+     "Menara Jamsostek, Jl. Jend. Gatot Subroto Kav. 38, Jakarta Selatan 12710"),
+    ("SRG", "Serang Raya", "BTN", None, "Serang", "Jl. Jend. Sudirman No. 5, Serang 42118"),
+    ("CLG", "Cilegon", "BTN", "SRG", "Cilegon", "Jl. S.A. Tirtayasa No. 12, Cilegon 42414"),
+    ("CKD", "Cikande", "BTN", "SRG", "Serang", "Jl. Raya Serang Km. 68, Cikande, Serang 42186"),
+    ("PDG", "Pandeglang", "BTN", "SRG", "Pandeglang", "Jl. A. Yani No. 20, Pandeglang 42211"),
+    ("LBK", "Lebak", "BTN", "SRG", "Rangkasbitung",
+     "Jl. Multatuli No. 8, Rangkasbitung, Lebak 42311"),
+    ("PMS", "Pematangsiantar", "SUMBAGUT", None, "Pematangsiantar",
+     "Jl. Sutomo No. 3, Pematangsiantar 21118"),
+]  # fmt: skip
 
 # The fixed logins of design.md ("Demo logins"): username, first name, last name, role, branch
 # code (None: head office / portal).
@@ -255,7 +258,7 @@ def _offices_and_staff() -> dict[str, Employer]:
         for code, name in KANWILS
     }
     branches: dict[str, KantorCabang] = {}
-    for code, name, kanwil, parent, city in BRANCHES:
+    for code, name, kanwil, parent, city, address in BRANCHES:
         branches[code], _ = KantorCabang.objects.get_or_create(
             code=code,
             defaults={
@@ -263,6 +266,7 @@ def _offices_and_staff() -> dict[str, Employer]:
                 "kanwil": kanwils[kanwil],
                 "parent": branches.get(parent) if parent else None,
                 "city": city,
+                "address": address,
             },
         )
     for username, first, last, role, branch in STAFF + BRANCH_STAFF:

@@ -2,8 +2,10 @@
 
 import pytest
 
+from claims import letters
 from claims.models import Claim
 from demo import seed as demo
+from jkp_site.core.models import KantorCabang
 from participants.models import Participant
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +53,12 @@ def test_the_demo_workers_sign_in_with_their_kpj_number(client):
         response = client.post("/portal/login/", {"username": kpj, "password": demo.DEMO_PASSWORD})
         assert response.status_code == 302, kpj
         assert response["Location"] == "/portal/"
+
+
+def test_every_demo_office_has_the_address_its_letterhead_prints():
+    demo.seed(history=False)
+    offices = KantorCabang.objects.all()
+    assert offices.count() == len(demo.BRANCHES)
+    assert all(office.address and office.city for office in offices)
+    jakarta = offices.get(code="JKT")
+    assert "Gatot Subroto" in letters._letterhead(jakarta)["address"]
