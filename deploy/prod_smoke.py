@@ -366,7 +366,7 @@ def drive_claim(browser: Browser, fx: dict[str, Any], processes: Processes) -> t
             data={"doc_type": doc_type},
             files={"uploaded_file": (f"{doc_type}.pdf", PDF, "application/pdf")},
         )
-    browser.step(f"{base}/submit/", "submit", data={})
+    browser.step(f"{base}/submit/", "submit", data={"confirmed": "1"})
     browser.step(f"{base}/verify/", "start verification", data={})
     _status, _h, page = browser.get(f"{base}/")
     documents = sorted(set(re.findall(rb"/claims/documents/(\d+)/check/", page)))
@@ -382,7 +382,9 @@ def drive_claim(browser: Browser, fx: dict[str, Any], processes: Processes) -> t
     check(status == 200 and content == PDF, f"document download: {status}")
     check("attachment" in headers.get("Content-Disposition", ""), "download as an attachment")
     browser.step(f"{base}/eligibility/", "run the rules", data={})
-    browser.step(f"{base}/recommend/", "recommend", data={"recommendation": "approve"})
+    browser.step(
+        f"{base}/recommend/", "recommend", data={"recommendation": "approve", "confirmed": "1"}
+    )
     _status, _h, page = browser.get(f"{base}/")
     number_match = re.search(rb"JKP-\d{4}-0*" + str(claim_id).encode() + rb"\b", page)
     check(number_match, "the claim number on its page")
@@ -390,7 +392,7 @@ def drive_claim(browser: Browser, fx: dict[str, Any], processes: Processes) -> t
 
     # The supervisor decides (four eyes: not the officer).
     browser.sign_in(**users["supervisor"])
-    browser.step(f"{base}/approve/", "approve", data={"approve-note": "smoke"})
+    browser.step(f"{base}/approve/", "approve", data={"approve-note": "smoke", "confirmed": "1"})
     status, claim = api(browser, fx["token"], "GET", f"/api/v1/claims/{number}/")
     check(status == 200 and claim["state"] == "approved", f"approved: {status} {claim}")
 
@@ -410,7 +412,10 @@ def drive_claim(browser: Browser, fx: dict[str, Any], processes: Processes) -> t
     browser.sign_in(**users["head_office"])
     request_id = f"smoke-{uuid.uuid4().hex}"
     browser.step(
-        "/payments/run/", "gather the batch", data={}, headers={"X-Request-ID": request_id}
+        "/payments/run/",
+        "gather the batch",
+        data={"confirmed": "1"},
+        headers={"X-Request-ID": request_id},
     )
 
     def batch_ready() -> str | None:
@@ -431,10 +436,18 @@ def drive_claim(browser: Browser, fx: dict[str, Any], processes: Processes) -> t
     writer = csv.writer(result)
     writer.writerow(["reference", "status", "amount", "bank_reference", "reason"])
     writer.writerows([row["reference"], "paid", row["amount"], "BRI-SMOKE", ""] for row in rows)
+    # Checked and restated first (the file held under a one-use token), applied when confirmed.
+    status, _h, asked = browser.post(
+        f"/payments/{batch}/import/",
+        files={"file": ("result.csv", result.getvalue().encode(), "text/csv")},
+    )
+    held = re.search(rb'name="held" value="([^"]+)"', asked)
+    check(status == 200 and held is not None, f"bank result restated: {status}")
+    assert held is not None
     browser.step(
         f"/payments/{batch}/import/",
         "import the bank result",
-        files={"file": ("result.csv", result.getvalue().encode(), "text/csv")},
+        data={"held": held.group(1).decode(), "confirmed": "1"},
     )
     status, claim = api(browser, fx["token"], "GET", f"/api/v1/claims/{number}/")
     month1 = claim["instalments"][0]

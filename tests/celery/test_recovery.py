@@ -206,7 +206,7 @@ def test_with_redis_stopped_every_action_answers_and_its_mail_follows(
 
     answers = []
     for who, url, data in (
-        (staff, f"/claims/{claim.pk}/submit/", {}),
+        (staff, f"/claims/{claim.pk}/submit/", {"confirmed": "1"}),
         (staff, f"/claims/{claim.pk}/verify/", {}),
         (staff, f"/claims/{claim.pk}/return/", {"return-reason_code": "documents_missing"}),
         (
