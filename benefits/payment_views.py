@@ -230,6 +230,11 @@ def _gather_confirmation() -> Confirmation:
         facts=[
             (_("Payable now"), str(waiting["payable_count"])),
             (_("Total"), format_rupiah(waiting["payable_total"])),
+            (
+                _("Due by today, judged first"),
+                _("%(count)s, at most %(total)s")
+                % {"count": waiting["due_count"], "total": format_rupiah(waiting["due_total"])},
+            ),
         ],
         consequences=[
             _(

@@ -107,9 +107,18 @@ def batches_with_totals() -> QuerySet[PaymentBatch]:
 def waiting_summary() -> dict[str, int]:
     """What the next batch would take, and what waits for a corrected account."""
     payable = payable_instalments().aggregate(n=Count("pk"), total=Sum("amount"))
+    # Months due by today not judged yet: the run judges them first (conditions.py), so each
+    # may join the batch or be found not payable.
+    due = CashInstalment.objects.filter(
+        status=InstalmentStatus.SCHEDULED,
+        due_date__lte=timezone.localdate(),
+        claim__state__in=ClaimState.RUNNING,
+    ).aggregate(n=Count("pk"), total=Sum("amount"))
     return {
         "payable_count": payable["n"],
         "payable_total": payable["total"] or 0,
+        "due_count": due["n"],
+        "due_total": due["total"] or 0,
         "rejected_count": CashInstalment.objects.filter(status=InstalmentStatus.REJECTED).count(),
     }
 

@@ -2,14 +2,15 @@
 the officer takes a submitted claim to a recommendation, the supervisor approves the claim
 awaiting approval and downloads its decision letter, head office pays a batch and follows a
 rejected transfer, the counsellor refers a worker to a nearby programme, and a worker carries
-the pre-check into a claim and downloads its letters. Each test seeds the demo itself
-(``seed_demo``) and picks its cases from the seeded data. A screenshot of each main step is kept
-under ``$JKP_VAR_DIR/e2e/walks/`` (var/e2e/walks/ by default) as a test artefact.
+the pre-check into a claim and downloads its letters. The demo is seeded once (``seed_demo``)
+for the five walks, and each picks its cases from the seeded data. A screenshot of each main
+step is kept under ``$JKP_VAR_DIR/e2e/walks/`` (var/e2e/walks/ by default) as a test artefact.
 """
 
 import csv
 import io
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,16 +51,29 @@ def demo(settings):
     call_command("seed_demo", stdout=io.StringIO())
 
 
-@pytest.fixture
-def desk(browser, live_server):
+@contextmanager
+def desk_for(browser, live_server):
+    """A desktop browser of its own for one walk (nobody is signed in yet)."""
     context = english(
         browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US"),
         live_server.url,
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def test_a_working_day_on_the_demo_one_walk_per_role(live_server, browser, demo, tmp_path):
+    """The five walks on one seeded demo (seeding takes about 25 s on SQLite and 90 s on
+    PostgreSQL here: once, not per walk), in the order of a day, each in a browser of its own;
+    a failure names its walk in the traceback."""
+    for walk in (officer_walk, supervisor_walk, counsellor_walk, head_office_walk):
+        with desk_for(browser, live_server) as page:
+            walk(live_server, page)
+    worker_walk(live_server, browser, tmp_path)
 
 
 def shot(page, walk: str, step: str) -> None:
@@ -88,7 +102,7 @@ def pdf_at(page, base_url: str, href: str) -> bytes:
     return body
 
 
-def test_officer_takes_a_submitted_claim_to_a_recommendation(live_server, desk, demo):
+def officer_walk(live_server, desk):
     claim = Claim.objects.get(branch__code="JKT", participant__kpj_number="11000000004")
     assert claim.state == ClaimState.SUBMITTED
     page, base = desk, live_server.url
@@ -134,7 +148,7 @@ def test_officer_takes_a_submitted_claim_to_a_recommendation(live_server, desk, 
     assert claim.recommendation == ("approve" if eligible else "reject")
 
 
-def test_supervisor_approves_and_downloads_the_decision_letter(live_server, desk, demo):
+def supervisor_walk(live_server, desk):
     claim = Claim.objects.get(branch__code="JKT", participant__kpj_number="11000000003")
     assert claim.state == ClaimState.AWAITING_APPROVAL
     page, base = desk, live_server.url
@@ -191,9 +205,7 @@ def _something_to_pay() -> None:
     set_status(instalment.claim, [instalment.month], InstalmentStatus.PAYABLE)
 
 
-def test_head_office_pays_a_batch_follows_a_rejected_transfer_and_reads_the_report(
-    live_server, desk, demo
-):
+def head_office_walk(live_server, desk):
     waiting = (
         PaymentLine.objects.filter(
             status=PaymentLine.Status.REJECTED, instalment__status=InstalmentStatus.REJECTED
@@ -269,7 +281,7 @@ def test_head_office_pays_a_batch_follows_a_rejected_transfer_and_reads_the_repo
     shot(page, "head-office", "9-monthly-report-provisional")
 
 
-def test_counsellor_refers_a_worker_to_a_nearby_programme(live_server, desk, demo):
+def counsellor_walk(live_server, desk):
     claim = (
         Claim.objects.filter(branch__code="JKT", state=ClaimState.BENEFIT_ACTIVE)
         .exclude(training_referrals__state__in=["referred", "accepted", "enrolled"])
@@ -309,9 +321,7 @@ def test_counsellor_refers_a_worker_to_a_nearby_programme(live_server, desk, dem
     assert claim.training_referrals.filter(program=chosen).exists()
 
 
-def test_worker_files_from_the_precheck_and_downloads_the_letters(
-    live_server, browser, demo, tmp_path
-):
+def worker_walk(live_server, browser, tmp_path):
     worker = Participant.objects.get(kpj_number="11000000001")  # peserta1, no claim yet
     assert not worker.claims.exists()
     base = live_server.url

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from benefits import payments
 from claims.models import InstalmentStatus, PaymentBatch, PaymentLine
+from jkp_site.core.money import format_rupiah
 from jkp_site.core.roles import Role
 from tests.benefits.builders import benefit_claim, instalment, set_status
 from tests.factories import UserFactory
@@ -261,3 +262,16 @@ def test_the_case_says_when_the_corrected_account_waits_for_its_second_person(
     section = case.split('id="rejected-transfers"')[1].split("</section>")[0]
     assert 'id="correct-account"' not in section
     assert 'data-month="1"' in section
+
+
+def test_the_gather_confirmation_counts_the_months_it_will_judge_first(client, head_office, branch):
+    """A month due by today but not judged yet is judged by the run itself: the confirmation
+    says how many and how much at most, not only what is payable already."""
+    claim = benefit_claim(branch=branch, decision_date=dt.date(2025, 3, 10))
+    set_status(claim, [1], InstalmentStatus.PAYABLE)
+    due = claim.instalments.filter(status=InstalmentStatus.SCHEDULED, due_date__lte=dt.date.today())
+    client.force_login(head_office)
+    asked = client.post(reverse("payments:batch_run")).text
+    facts = asked[asked.index('id="confirm-facts"') :]
+    assert "Rp 2.400.000" in facts  # month 1, payable already
+    assert f"{due.count()}, at most {format_rupiah(due.count() * 2_400_000)}" in facts
