@@ -164,7 +164,7 @@ def rejected_instalments(claim: Claim) -> QuerySet[CashInstalment]:
 
 
 def batch_lines(batch: PaymentBatch) -> QuerySet[PaymentLine]:
-    return batch.lines.select_related("instalment__claim").order_by("pk")
+    return batch.lines.select_related("instalment__claim", "underpayment__claim").order_by("pk")
 
 
 def rejected_waiting(batch: PaymentBatch) -> QuerySet[PaymentLine]:

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from benefits import payments
 from claims.models import (
@@ -73,7 +74,7 @@ def test_a_late_month_from_a_new_employer_makes_one_overpayment_and_stops_the_re
 
 
 def test_a_corrected_higher_wage_makes_underpayments_the_next_batch_pays_once(
-    branch, tmp_path, head_office
+    branch, tmp_path, head_office, client
 ):
     claim = eligible_claim(branch, paid=(1, 2), npp="11112222")
     path = write(tmp_path, f"{claim.participant.nik},11112222,2025-02,5000000,2025-03-10\n")
@@ -93,6 +94,10 @@ def test_a_corrected_higher_wage_makes_underpayments_the_next_batch_pays_once(
         (1, 600_000),
         (2, 600_000),
     ]
+    client.force_login(head_office)
+    page = client.get(reverse("payments:batch_detail", args=[batch.pk])).text
+    assert page.count(f"{claim.number} #") == 2  # the underpayment lines name claim and month
+    assert "underpayment" in page  # the module's client reads English
     exported = payments.export_payment_batch(batch_id=batch.pk, acting_user=head_office)
     assert f"{claim.number}-U" in exported
     payments.reconcile_payment_batch(
