@@ -3,10 +3,12 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import Claim
 from jkp_site.core.models import BaseModel, Kanwil
+from jkp_site.core.money import format_rupiah
 
 
 class JobSeekingActivity(BaseModel):
@@ -178,6 +180,21 @@ class TrainingReferral(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.program} ({self.get_state_display()})"
+
+    def cost_said(self) -> str:
+        """What the referral costs BPJS, in words (never "Rp 0"): the cost once enrolled, the
+        programme's cost while the worker may still enrol, or why it costs nothing."""
+        if self.enrolled_on:
+            if self.cost:
+                return gettext("Cost to BPJS") + f": {format_rupiah(self.cost)}"
+            return gettext("No cost to BPJS: the programme is free")
+        if self.state not in (self.State.REFERRED, self.State.ACCEPTED):
+            return gettext("No cost to BPJS: never enrolled")
+        if self.program.cost:
+            return gettext("Cost to BPJS once enrolled: %(cost)s") % {
+                "cost": format_rupiah(self.program.cost)
+            }
+        return gettext("No cost to BPJS: the programme is free")
 
 
 class TrainingAttendance(models.Model):
