@@ -24,7 +24,6 @@ from claims.models import (
     CaseEvent,
     CashInstalment,
     Claim,
-    ClaimState,
     Debt,
     Decision,
     Document,
@@ -39,7 +38,7 @@ from claims.models import (
     Repayment,
     Underpayment,
 )
-from claims.vocabulary import action_label, reason_label
+from claims.vocabulary import action_label, reason_label, state_label
 from jkp_site.core.admin_display import HistoryInWordsAdmin, machine_data
 from jkp_site.core.admin_scope import OutOfScopeIs404
 from jkp_site.core.exceptions import ApplicationError
@@ -190,10 +189,6 @@ class ClaimAdmin(BranchScopedAdmin, HistoryInWordsAdmin):
         )
 
 
-def _state_label(code: str) -> str:
-    return str(ClaimState(code).label) if code in ClaimState.values else code
-
-
 @admin.register(CaseEvent)
 class CaseEventAdmin(BranchScopedAdmin):
     list_display = ["created_at", "claim", "what", "from_label", "to_label", "actor"]
@@ -220,11 +215,11 @@ class CaseEventAdmin(BranchScopedAdmin):
 
     @admin.display(description=_("from"))
     def from_label(self, obj: CaseEvent) -> str:
-        return _state_label(obj.from_state)
+        return state_label(obj.from_state)
 
     @admin.display(description=_("to"))
     def to_label(self, obj: CaseEvent) -> str:
-        return _state_label(obj.to_state)
+        return state_label(obj.to_state)
 
     @admin.display(description=_("reason"))
     def why(self, obj: CaseEvent) -> str:

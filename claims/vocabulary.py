@@ -12,6 +12,8 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from claims.models import ClaimState
+
 
 class WithdrawReason(models.TextChoices):
     CLAIMANT_REQUEST = "claimant_request", _("The worker asked to withdraw")
@@ -121,6 +123,11 @@ ALL_REASONS: dict[str, Any] = {
     **dict(RejectReason.choices),
     **dict(StopReason.choices),
 }
+
+
+def state_label(code: str) -> str:
+    """A claim state's label; a code that is not a state (an empty "from") as it is."""
+    return str(ClaimState(code).label) if code in ClaimState.values else code
 
 
 def action_label(action: str) -> str:

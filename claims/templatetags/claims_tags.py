@@ -3,16 +3,14 @@
 from django import template
 from django.utils.translation import gettext
 
-from claims.models import ClaimState
+from claims import vocabulary
 from claims.rules import version_by_code
 from claims.vocabulary import action_label, reason_label
 
 register = template.Library()
 
 
-@register.filter
-def state_label(code: str) -> str:
-    return str(ClaimState(code).label) if code in ClaimState.values else code
+register.filter("state_label", vocabulary.state_label)
 
 
 @register.filter
