@@ -49,12 +49,6 @@ def api_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
-    elif isinstance(exc, exceptions.MethodNotAllowed):
-        # DRF's own wording has no Indonesian translation.
-        method = context["request"].method
-        exc = exceptions.MethodNotAllowed(
-            method, detail=_("The %(method)s method is not allowed here.") % {"method": method}
-        )
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
