@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, DateField, Exists, OuterRef, Q
+from django.db.models import BooleanField, DateField, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -332,6 +332,13 @@ def evaluate_claim_instalments(*, claim_id: int, on: dt.date | None = None) -> l
     return [evaluate_instalment(instalment_id=pk, on=on) for pk in list(ids)]
 
 
+def due_unjudged(on: dt.date) -> QuerySet[CashInstalment]:
+    """The scheduled instalments of running benefits due by ``on``: what a run judges first."""
+    return CashInstalment.objects.filter(
+        status=InstalmentStatus.SCHEDULED, due_date__lte=on, claim__state__in=ClaimState.RUNNING
+    )
+
+
 def evaluate_due_instalments(*, on: dt.date | None = None) -> int:
     """Judge every scheduled instalment due by ``on``; returns how many changed state.
 
@@ -339,13 +346,7 @@ def evaluate_due_instalments(*, on: dt.date | None = None) -> int:
     the ones already judged as they are and a rerun carries on with the rest.
     """
     on = on or timezone.localdate()
-    ids = list(
-        CashInstalment.objects.filter(
-            status=InstalmentStatus.SCHEDULED, due_date__lte=on, claim__state__in=ClaimState.RUNNING
-        )
-        .order_by("due_date", "pk")
-        .values_list("pk", flat=True)
-    )
+    ids = list(due_unjudged(on).order_by("due_date", "pk").values_list("pk", flat=True))
     changed = 0
     for pk in ids:
         if evaluate_instalment(instalment_id=pk, on=on).status != InstalmentStatus.SCHEDULED:

@@ -37,7 +37,12 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from benefits.conditions import FINAL_STATUSES, complete_if_finished, evaluate_due_instalments
+from benefits.conditions import (
+    FINAL_STATUSES,
+    complete_if_finished,
+    due_unjudged,
+    evaluate_due_instalments,
+)
 from claims import delivery
 from claims.models import (
     CaseEvent,
@@ -109,11 +114,7 @@ def waiting_summary() -> dict[str, int]:
     payable = payable_instalments().aggregate(n=Count("pk"), total=Sum("amount"))
     # Months due by today not judged yet: the run judges them first (conditions.py), so each
     # may join the batch or be found not payable.
-    due = CashInstalment.objects.filter(
-        status=InstalmentStatus.SCHEDULED,
-        due_date__lte=timezone.localdate(),
-        claim__state__in=ClaimState.RUNNING,
-    ).aggregate(n=Count("pk"), total=Sum("amount"))
+    due = due_unjudged(timezone.localdate()).aggregate(n=Count("pk"), total=Sum("amount"))
     return {
         "payable_count": payable["n"],
         "payable_total": payable["total"] or 0,
