@@ -56,3 +56,20 @@ def test_claim_deadline_depends_on_the_version_on_the_claim_date():
     assert clocks.claim_deadline(dt.date(2024, 1, 10), dt.date(2024, 1, 20)) == dt.date(
         2024, 4, 10
     )  # PP 37/2021: 3 months
+
+
+def test_working_days_between_counts_as_a_day_by_day_walk_does():
+    """The counted working days agree with walking the calendar a day at a time, across
+    weekends, holidays, year ends and spans of several years."""
+
+    def walked(start: dt.date, end: dt.date) -> int:
+        days = (end - start).days
+        return sum(clocks.is_working_day(start + dt.timedelta(days=n)) for n in range(1, days + 1))
+
+    origin = dt.date(2024, 12, 20)
+    for offset in range(0, 400, 3):
+        start = origin + dt.timedelta(days=offset)
+        for span in (0, 1, 2, 6, 7, 12, 40, 380, 900):
+            end = start + dt.timedelta(days=span)
+            assert clocks.working_days_between(start, end) == walked(start, end), (start, end)
+    assert clocks.working_days_between(dt.date(2026, 8, 18), dt.date(2026, 8, 14)) == 0
