@@ -2,9 +2,15 @@
 against gunicorn (2 workers, deploy/gunicorn.conf.py), over the page benchmarks' claims
 (benchmarks/pages_data.py, 1,000,000 claims at national size).
 
-A branch officer (PGB1, which sees its two sub-offices) and head office are signed in; the
-requests go round officer queue, officer claim detail, head office queue, head office claim
-detail (a claim drawn from what each one sees). The load is open: request i leaves at
+gunicorn runs the production configuration, as ``make prod-smoke`` does: DEBUG off, the static
+files collected (whitenoise's manifest), the Redis cache, JSON logs at WARNING, the staff second
+factor required, every request sent as through the TLS load balancer (X-Forwarded-Proto:
+https). Its keys are the benchmark process's own, so it reads the generated data.
+
+A branch officer (PGB1, which sees its two sub-offices) and head office are signed in, each with
+an enrolled authenticator verified in the session; the requests go round officer queue, officer
+claim detail, head office queue, head office claim detail (a claim drawn from what each one
+sees). The load is open: request i leaves at
 i / RATE s whatever came back before, and its latency runs from that moment (a slow answer
 delays nothing else, and a queue of waiting requests counts against the server). Errors are
 anything but 200, and no answer within TIMEOUT s.
@@ -23,6 +29,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -41,6 +48,8 @@ FLOOR_MS = 100.0
 CLIENT_THREADS = 64
 SAMPLE = 500
 ROOT = Path(__file__).resolve().parent.parent
+# What the TLS load balancer in front of gunicorn adds (SECURE_PROXY_SSL_HEADER).
+BALANCER = {"X-Forwarded-Proto": "https"}
 
 
 def _free_port() -> int:
@@ -50,10 +59,13 @@ def _free_port() -> int:
 
 
 def _session_cookies() -> dict[str, str]:
-    """The session cookie of a branch officer and of head office."""
+    """The session cookie of a branch officer and of head office, each session verified with
+    the user's authenticator (what the second-factor step leaves in it)."""
     from django.conf import settings
     from django.contrib.auth.models import Group
     from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from jkp_site.core.models import KantorCabang, User
     from jkp_site.core.roles import Role
@@ -67,8 +79,14 @@ def _session_cookies() -> dict[str, str]:
     for who, (username, defaults, role) in people.items():
         user, _ = User.objects.get_or_create(username=username, defaults=defaults)
         user.groups.add(Group.objects.get(name=role.value))
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="bench", defaults={"confirmed": True}
+        )
         client = Client()
         client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
         cookies[who] = (
             f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
         )
@@ -92,12 +110,40 @@ def _claim_sample() -> dict[str, list[int]]:
     return {"officer": officer, "head": head}
 
 
-def _start_gunicorn(port: int, log: Path) -> subprocess.Popen[bytes]:
-    env = os.environ | {
+def _production_environment(port: int, static_root: Path) -> dict[str, str]:
+    """The benchmark's own database and keys in the production configuration."""
+    from django.conf import settings
+
+    return os.environ | {
+        "DEBUG": "false",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "FIELD_ENCRYPTION_KEY": settings.FIELD_ENCRYPTION_KEY,
+        "BLIND_INDEX_KEY": settings.BLIND_INDEX_KEY,
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/12"),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "STATIC_ROOT": str(static_root),
+        "STAFF_OTP_REQUIRED": "true",
+        "LOG_FORMAT": "json",
+        "LOG_LEVEL": "WARNING",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": str(WORKERS),
-        "LOG_LEVEL": "WARNING",
     }
+
+
+def _collect_static(env: dict[str, str]) -> None:
+    """What a release does before gunicorn starts (deploy/entrypoint.sh migrate): whitenoise's
+    manifest, without which a page in production cannot name its static files."""
+    began = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    say(f"load: static files collected in {time.perf_counter() - began:.1f}s")
+
+
+def _start_gunicorn(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
     with log.open("wb") as out:
         server = subprocess.Popen(  # noqa: S603 (our own interpreter and config)
             [
@@ -119,7 +165,7 @@ def _start_gunicorn(port: int, log: Path) -> subprocess.Popen[bytes]:
             raise SystemExit(f"gunicorn ended at start (exit {server.returncode}); see {log}")
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/healthz")
+            connection.request("GET", "/healthz", headers=BALANCER)
             if connection.getresponse().status == 200:
                 return server
         except OSError:
@@ -163,7 +209,9 @@ def _fire(port: int, plan: list[tuple[str, str]]) -> tuple[list[float], int, dic
             return
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
-            connection.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+            connection.request(
+                "GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1", **BALANCER}
+            )
             response = connection.getresponse()
             response.read()
             connection.close()
@@ -186,6 +234,20 @@ def _fire(port: int, plan: list[tuple[str, str]]) -> tuple[list[float], int, dic
                 time.sleep(pause)
             pool.submit(one, path, cookie, leaves_at)
     return latencies, sum(kinds.values()), kinds
+
+
+def _serve_and_fire(
+    env: dict[str, str], port: int, log: Path, plan: list[tuple[str, str]]
+) -> tuple[list[float], int, dict[str, int]]:
+    server = _start_gunicorn(env, port, log)
+    try:
+        say(
+            f"load: gunicorn ({WORKERS} workers, production configuration) on 127.0.0.1:{port};"
+            f" {RATE}/s for {SECONDS}s"
+        )
+        return _fire(port, plan)
+    finally:
+        _stop(server)
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -214,12 +276,10 @@ def load(national: bool = False, size: int | None = None) -> list[Figure]:
     connection.close()
     log = bench_dir() / "load-gunicorn.log"
     port = _free_port()
-    server = _start_gunicorn(port, log)
-    try:
-        say(f"load: gunicorn ({WORKERS} workers) on 127.0.0.1:{port}; {RATE}/s for {SECONDS}s")
-        latencies, errors, kinds = _fire(port, _plan(cookies, claims))
-    finally:
-        _stop(server)
+    with tempfile.TemporaryDirectory(prefix="jkp-bench-static-") as static_root:
+        env = _production_environment(port, Path(static_root))
+        _collect_static(env)
+        latencies, errors, kinds = _serve_and_fire(env, port, log, _plan(cookies, claims))
     pages_data.reset()
     p50, p95, p99 = (_percentile(latencies, share) * 1000 for share in (0.50, 0.95, 0.99))
     sent = RATE * SECONDS
