@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Sum, Value
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -61,6 +62,15 @@ def claims_with_nik(*, user: User, nik: str) -> QuerySet[Claim]:
 
 def get_claim_for_user(*, user: User, pk: int) -> Claim:
     return get_object_or_404(claims_visible_to(user), pk=pk)
+
+
+def get_visible_claim_id(*, user: User, pk: int) -> int:
+    """``pk`` if the user sees that claim (404 otherwise), without reading the claim and what
+    it joins: for an action whose service reads it again under its row lock."""
+    found = claims_visible_to(user).filter(pk=pk).values_list("pk", flat=True).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def documents_visible_to(user: User) -> QuerySet[Document]:

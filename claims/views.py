@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -539,23 +540,26 @@ def _action(
     @require_POST
     def view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         _require(request, *perms)
-        claim = selectors.get_claim_for_user(user=request.user, pk=pk)
+        # Only whether the user sees the claim: the service reads it again under its lock.
+        claim_id = selectors.get_visible_claim_id(user=request.user, pk=pk)
+        case = reverse("claims:detail", kwargs={"pk": claim_id})
         data: dict[str, Any] = {}
         if form_class is not None:
             form = form_class(request.POST, prefix=prefix)
             if not form.is_valid():
                 messages.error(request, _form_errors(form))
-                return redirect(claim)
+                return redirect(case)
             data = form.cleaned_data
         if confirm is not None and not is_confirmed(request):
+            claim = selectors.get_claim_for_user(user=request.user, pk=claim_id)
             return _confirmation(request, claim, confirm, data)
         try:
-            service(claim_id=claim.pk, acting_user=request.user, **data)
+            service(claim_id=claim_id, acting_user=request.user, **data)
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, done)
-        return redirect(claim)
+        return redirect(case)
 
     return view
 
