@@ -93,7 +93,7 @@ def _grow(template, employer, *, workers: int, last: dt.date) -> None:
             cursor,
             Participant,
             template.pk,
-            "SELECT g FROM generate_series(%s, %s) AS g",
+            "SELECT g FROM generate_series(%s::int, %s::int) AS g",
             [start + 1, start + workers],
             {
                 "nik_index": "md5(src.g::text)",

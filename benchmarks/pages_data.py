@@ -181,7 +181,7 @@ def _grow(total: int) -> None:
         "date '1985-01-01' + (i %% 7000)::int, CASE WHEN i %% 2 = 0 THEN 'M' ELSE 'F' END, "
         "true, date '2015-01-01', '', '', '', '', '', '', '' "
         "FROM (SELECT i, (i * 2654435761) %% 4294967296 AS h "
-        "      FROM generate_series(%(start)s, %(end)s) i) s",
+        "      FROM generate_series(%(start)s::int, %(end)s::int) i) s",
         {
             "nik": nik,
             "searched": SEARCHED_NAME,
@@ -201,7 +201,7 @@ def _grow(total: int) -> None:
         "::date, 'efficiency', 'PKWTT', '', false, "
         "(SELECT min(id) FROM participants_employer) + (h / 13 %% %s), i "
         "FROM (SELECT i, (i * 2654435761) %% 4294967296 AS h "
-        "      FROM generate_series(%s, %s) i) s",
+        "      FROM generate_series(%s::int, %s::int) i) s",
         [EMPLOYERS, start, end],
     )
     # The claim's path: k steps along PATH; one in ten rejected after awaiting approval.
@@ -213,7 +213,7 @@ def _grow(total: int) -> None:
         "+ (h %% 86400) * interval '1 second' AS t0, "
         "CASE WHEN h / 1009 %% 10 = 9 THEN 5 ELSE h / 101 %% 8 END AS k "
         "FROM (SELECT i, (i * 2654435761) %% 4294967296 AS h "
-        "      FROM generate_series(%s, %s) i) s) p",
+        "      FROM generate_series(%s::int, %s::int) i) s) p",
         [PATH, start, end],
     )
     _sql(
