@@ -14,9 +14,13 @@ def prepare(url: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jkp_site.settings")
     os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
     import django
+    from django.conf import settings
     from django.core.management import call_command
 
     django.setup()
+    # The code as production runs it: without the development settings' log of every query
+    # (which, with server-side binding, writes each statement out with its values once more).
+    settings.DEBUG = False
     call_command("migrate", verbosity=0, interactive=False)
 
 
