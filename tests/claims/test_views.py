@@ -4,7 +4,10 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -256,6 +259,35 @@ def test_queue_query_count_is_fixed(n, client, officer, employer, django_assert_
     with django_assert_max_num_queries(12):
         response = client.get(reverse("claims:list"))
     assert response.status_code == 200
+
+
+def test_queue_filter_fields_are_drawn_once_per_office_language_and_filters(
+    client, officer, second_officer
+):
+    """The filter fields are kept for a minute: the next page of the same office in the same
+    language does not read the office's officers again, and still offers them; another
+    language or other filters draw their own."""
+    cache.clear()
+    client.force_login(officer)
+    url = reverse("claims:list")
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    with CaptureQueriesContext(connection) as again:
+        page = client.get(url).content.decode()
+
+    def officer_lists(queries: CaptureQueriesContext) -> list[str]:
+        return [q["sql"] for q in queries.captured_queries if 'DISTINCT "core_user"' in q["sql"]]
+
+    assert officer_lists(first)
+    assert not officer_lists(again)
+    assert f'value="{second_officer.pk}"' in page
+    assert "Alasan PHK" in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).content.decode()
+    assert "PHK reason" in english
+    assert "Alasan PHK" not in english
+    filtered = client.get(url, {"officer": second_officer.pk}).content.decode()
+    assert f'value="{second_officer.pk}" selected' in filtered
 
 
 @pytest.mark.parametrize("n", [5, 50])
