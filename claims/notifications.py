@@ -208,6 +208,7 @@ RECOVERY_ACTIONS = frozenset(
         "debt_objected",
         "debt_objection_answered",
         "repayment_received",
+        "repayment_added",
         "debt_recovered",
     }
 )
@@ -278,6 +279,15 @@ def _recovery_message(event: CaseEvent, note: str) -> WorkerMessage | None:
             True,
         ),
         "repayment_received": (_("We received your repayment of %(amount)s."), "success", True),
+        "repayment_added": (
+            _(
+                "Your monthly cash can no longer pay back %(amount)s of what you received too "
+                "much: you pay it back yourself. See your case page for its reference and due "
+                "date."
+            ),
+            "warning",
+            True,
+        ),
         "debt_recovered": (
             _("What you received too much is fully paid back."),
             "success",

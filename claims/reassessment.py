@@ -38,7 +38,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from claims import delivery, workflow
+from claims import delivery, recovery, workflow
 from claims.models import (
     MAX_INSTALMENT_AMOUNT,
     CaseEvent,
@@ -448,6 +448,10 @@ def _write(
         instalments.update(
             amount=amount, percent=percent, rule_version=version, updated_at=now, **extra
         )
+    # Offsets lost with a cancelled month, or clipped to a lower amount, become repayments.
+    recovery.cover_lost_offsets(
+        claim_ids=[found.claim.pk for found in found_all], acting_user=acting_user
+    )
     events = CaseEvent.objects.bulk_create(
         CaseEvent(
             claim=found.claim,

@@ -274,6 +274,71 @@ def _apply_offsets(debt: Debt, *, left: int) -> list[tuple[int, int]]:
     return applied
 
 
+def _planned_to_come(debt: Debt) -> int:
+    """What the debt's plan still expects: offsets on instalments not settled yet, and the
+    repayments due."""
+    offsets = (
+        CashInstalment.objects.filter(offset_debt=debt)
+        .exclude(status__in=[I.PAID, I.OFFSET, I.CANCELLED])
+        .aggregate(total=Sum("offset_amount"))["total"]
+    )
+    due = Repayment.objects.filter(plan__debt=debt, status=Repayment.Status.DUE).aggregate(
+        total=Sum("amount")
+    )["total"]
+    return (offsets or 0) + (due or 0)
+
+
+def _cover_shortfall(debt: Debt, plan: RecoveryPlan) -> Repayment | None:
+    """What the approved plan no longer recovers (offsets lost with their instalments, or too
+    few instalments left to set the debt off against) becomes one more repayment, due a month
+    after the plan's last one (or today): the plan recovers the whole debt, as approved."""
+    short = debt.amount - recovered(debt) - _planned_to_come(debt)
+    if short <= 0:
+        return None
+    last = plan.repayments.order_by("-sequence").first()
+    today = timezone.localdate()
+    due = max(add_months(last.due_date, 1), today) if last else today
+    sequence = (last.sequence if last else 0) + 1
+    return Repayment.objects.create(
+        plan=plan,
+        sequence=sequence,
+        amount=short,
+        due_date=due,
+        reference=f"RP{debt.pk:07d}-{sequence:02d}",
+    )
+
+
+def cover_lost_offsets(*, claim_ids: list[int], acting_user: User | None) -> list[Repayment]:
+    """After instalments were cancelled or lowered (a stopped benefit, a reassessment), each
+    debt of these claims under recovery whose plan no longer adds up gets a repayment for the
+    difference, with a case event saying why. Called in the transaction that changed them."""
+    added = []
+    for debt_id in Debt.objects.filter(claim_id__in=claim_ids, state=D.RECOVERING).values_list(
+        "pk", flat=True
+    ):
+        debt = _lock_debt(debt_id)
+        plan = active_plan(debt)
+        if debt.state != D.RECOVERING or plan is None or plan.kind != RecoveryPlan.Kind.RECOVER:
+            continue
+        repayment = _cover_shortfall(debt, plan)
+        if repayment is None:
+            continue
+        added.append(repayment)
+        workflow.record_event(
+            _claim(debt),
+            actor=acting_user,
+            action="repayment_added",
+            data={
+                "debt_id": debt.pk,
+                "plan_id": plan.pk,
+                "number": repayment.sequence,
+                "amount": repayment.amount,
+                "due_date": repayment.due_date.isoformat(),
+            },
+        )
+    return added
+
+
 def _lift_offsets(debt: Debt) -> int:
     """The offsets of instalments not yet paid are lifted (the worker is paid in full)."""
     return CashInstalment.objects.filter(offset_debt=debt, status__in=OFFSETTABLE).update(
@@ -335,6 +400,10 @@ def answer_objection(*, debt_id: int, upheld: bool, acting_user: User, note: str
             {"month": m, "amount": a}
             for m, a in _apply_offsets(debt, left=outstanding(debt) - (due or 0))
         ]
+        # Fewer instalments may be left to set it off against than when the plan was made.
+        added = _cover_shortfall(debt, plan)
+        if added is not None:
+            data["repayment_added"] = {"number": added.sequence, "amount": added.amount}
         debt.state = D.RECOVERING
     else:
         debt.state = D.OPEN

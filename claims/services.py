@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from claims import payment_details, workflow
+from claims import payment_details, recovery, workflow
 from claims.documents import check_upload, has_phk_proof
 from claims.models import (
     CaseEvent,
@@ -930,6 +930,8 @@ def stop_benefit(
     ).update(
         status=CashInstalment.Status.CANCELLED,
         status_reason=reason_label(reason_code)[:255],
+        offset_debt=None,
+        offset_amount=0,
         updated_at=timezone.now(),
     )
     workflow.apply_transition(
@@ -941,6 +943,8 @@ def stop_benefit(
         note=note,
         data={"cancelled_instalments": cancelled},
     )
+    # A debt being set off against the months now cancelled is repaid by the worker instead.
+    recovery.cover_lost_offsets(claim_ids=[claim.pk], acting_user=acting_user)
     if acting_user is not None:
         # A stop or death reported by a person: months paid after it are found by the
         # reassessment (claims.reassessment). The system's stops come with their own trigger.

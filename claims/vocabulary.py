@@ -95,6 +95,7 @@ ACTION_LABELS = {
     "debt_objected": _("The worker objected to the debt: recovery paused"),
     "debt_objection_answered": _("Objection to the debt answered"),
     "repayment_received": _("Repayment received"),
+    "repayment_added": _("Repayment added: the instalments no longer cover the plan's offsets"),
     "debt_recovered": _("Debt recovered"),
     # Labour-market information and training (training.services)
     "activity_self_assessment": _("Self-assessment done"),

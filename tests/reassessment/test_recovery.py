@@ -7,11 +7,14 @@ import io
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from benefits import payments
-from claims import recovery
+from claims import recovery, services
 from claims.models import CaseEvent, Debt, InstalmentStatus, RecoveryPlan, Repayment
+from claims.notifications import worker_hears_of
 from claims.reassessment import reassess_claim
+from claims.vocabulary import StopReason
 from jkp_site.core.exceptions import PermissionDeniedError
 from tests.benefits.builders import instalment, set_status
 from tests.factories import UserFactory
@@ -193,3 +196,78 @@ def test_an_upheld_objection_withdraws_the_debt(branch, supervisor):
     assert debt.state == Debt.State.WITHDRAWN
     # The same facts again: nothing new (the withdrawn debt is not raised a second time).
     assert reassess_claim(claim_id=claim.pk, trigger="ruling") is None
+
+
+def test_offsets_lost_when_the_benefit_stops_become_a_repayment(
+    branch, supervisor, second_supervisor, head_office
+):
+    """The months a debt was to be set off against are cancelled by a stop: the worker repays
+    what they would have covered, under the approved plan, and is told."""
+    claim, debt = overpaid(branch, phk_wage=2_000_000)
+    plan = approve(debt, supervisor, second_supervisor)
+    assert not plan.repayments.exists()
+    assert instalment(claim, 3).offset_amount == 1_200_000
+
+    services.stop_benefit(
+        claim_id=claim.pk, acting_user=supervisor, reason_code=StopReason.REEMPLOYED
+    )
+    assert instalment(claim, 3).status == I.CANCELLED
+    assert instalment(claim, 3).offset_amount == 0
+    (added,) = plan.repayments.all()
+    assert (added.amount, added.due_date, added.status) == (
+        2_400_000,
+        timezone.localdate(),
+        Repayment.Status.DUE,
+    )
+    event = CaseEvent.objects.get(claim=claim, action="repayment_added")
+    assert event.data["amount"] == 2_400_000
+    assert worker_hears_of(event)
+
+    paid = receipts([[added.reference, added.amount, "BRI9"]])
+    assert recovery.reconcile_repayments(data=paid, acting_user=head_office) == 1
+    debt.refresh_from_db()
+    assert debt.state == Debt.State.RECOVERED
+
+
+def test_a_stop_with_the_offsets_still_covered_adds_nothing(branch, supervisor, second_supervisor):
+    claim, debt = overpaid(branch, phk_wage=3_500_000)
+    approve(debt, supervisor, second_supervisor)
+    set_status(claim, [3], I.IN_BATCH)  # its offset is settled by the payment run
+    services.stop_benefit(
+        claim_id=claim.pk, acting_user=supervisor, reason_code=StopReason.REEMPLOYED
+    )
+    assert not Repayment.objects.filter(plan__debt=debt).exists()
+    assert not CaseEvent.objects.filter(claim=claim, action="repayment_added").exists()
+
+
+def test_a_recovery_resumed_with_fewer_months_left_repays_the_rest(
+    branch, supervisor, second_supervisor
+):
+    claim, debt = overpaid(branch, phk_wage=2_000_000)
+    worker = UserFactory(username="pekerja", branch=None)
+    claim.participant.user = worker
+    claim.participant.save(update_fields=["user"])
+    plan = approve(debt, supervisor, second_supervisor)
+    recovery.object_to_debt(debt_id=debt.pk, acting_user=worker, grounds="Wrong wage")
+    set_status(claim, [3, 4, 5], I.PAID)  # paid in full while the objection waited
+    recovery.answer_objection(
+        debt_id=debt.pk, upheld=False, acting_user=second_supervisor, note="The wage stands"
+    )
+    assert instalment(claim, 6).offset_amount == 1_200_000
+    (added,) = plan.repayments.all()
+    assert added.amount == 1_200_000
+
+
+def test_offsets_clipped_by_a_lower_reassessment_become_a_repayment(
+    branch, supervisor, second_supervisor
+):
+    claim, debt = overpaid(branch, phk_wage=2_000_000)
+    plan = approve(debt, supervisor, second_supervisor)
+    assert [instalment(claim, m).offset_amount for m in (3, 4)] == [1_200_000, 1_200_000]
+    set_phk_month_wage(claim, 1_500_000)
+    reassess_claim(claim_id=claim.pk, trigger="contributions")
+    clipped = [instalment(claim, m) for m in (3, 4)]
+    assert [(i.amount, i.offset_amount) for i in clipped] == [(900_000, 900_000)] * 2
+    (added,) = plan.repayments.all()
+    assert added.amount == 600_000
+    assert recovery.outstanding(debt) == added.amount + sum(i.offset_amount for i in clipped)
