@@ -305,8 +305,10 @@ def claim_participant_among(ids: list[int]) -> Q | RawSQL:
     IN (...), which SQLite caps: callers there pass a few thousand ids at a time."""
     if connection.vendor == "postgresql":
         column = f'"{Claim._meta.db_table}"."participant_id"'
-        # The SQL text is the model's own table name; the ids go in as a parameter.
-        return RawSQL(f"{column} = ANY(%s::bigint[])", [ids], output_field=BooleanField())  # noqa: S611
+        # The SQL text is the model's own table name; the ids go in as one parameter, the
+        # array's text: a million ids adapted one by one as a list cost the import a second.
+        array = "{" + ",".join(map(str, map(int, ids))) + "}"
+        return RawSQL(f"{column} = ANY(%s::bigint[])", [array], output_field=BooleanField())  # noqa: S611
     return Q(participant_id__in=ids)
 
 
