@@ -306,9 +306,11 @@ def claim_participant_among(ids: list[int]) -> Q | RawSQL:
     if connection.vendor == "postgresql":
         column = f'"{Claim._meta.db_table}"."participant_id"'
         # The SQL text is the model's own table name; the ids go in as one parameter, the
-        # array's text: a million ids adapted one by one as a list cost the import a second.
+        # array's text (a million ints adapted one by one cost a second). IN (SELECT unnest)
+        # rather than = ANY: the planner estimates = ANY element by element, another second.
         array = "{" + ",".join(map(str, map(int, ids))) + "}"
-        return RawSQL(f"{column} = ANY(%s::bigint[])", [array], output_field=BooleanField())  # noqa: S611
+        among = f"{column} IN (SELECT unnest(%s::bigint[]))"
+        return RawSQL(among, [array], output_field=BooleanField())  # noqa: S611
     return Q(participant_id__in=ids)
 
 

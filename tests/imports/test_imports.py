@@ -260,7 +260,7 @@ def test_a_new_month_is_filled_apart_and_attached_as_its_partition(tmp_path, peo
     month = dt.date(2026, 8, 1)
     assert outcome.inserted_rows == 2
     assert partition_months() == [month]
-    inserts = [s for s in statements if s.startswith("WITH inserted AS (INSERT INTO")]
+    inserts = [s for s in statements if s.startswith("INSERT INTO participants_contributionmonth")]
     assert len(inserts) == 1
     assert f"INSERT INTO {partition_name(month)} " in inserts[0]
     assert "ON CONFLICT" not in inserts[0]
@@ -289,7 +289,7 @@ def test_a_second_import_of_the_month_merges_into_its_partition_and_adds_nothing
 
     assert (outcome.inserted_rows, outcome.skipped_rows) == (0, 2)
     assert partition_months() == [dt.date(2026, 8, 1)]
-    inserts = [s for s in statements if s.startswith("WITH inserted AS (INSERT INTO")]
+    inserts = [s for s in statements if s.startswith("INSERT INTO participants_contributionmonth")]
     assert len(inserts) == 1
     assert "INSERT INTO participants_contributionmonth " in inserts[0]
     assert "ON CONFLICT (participant_id, period) DO NOTHING" in inserts[0]
