@@ -432,6 +432,7 @@ def _merge_postgresql(
         # The participants of the rows inserted, each once, in order: gathered here rather than
         # by a GROUP BY in the statement, which spilt to disk at a million rows.
         touched: dict[int, None] = {}
+        to_attach = list(new_months)
         for table, months, tail in merges:
             cursor.execute(
                 f"INSERT INTO {table}"
@@ -443,6 +444,11 @@ def _merge_postgresql(
             inserted = cursor.fetchall()
             outcome.inserted_rows += len(inserted)
             touched.update(dict.fromkeys(participant_id for (participant_id,) in inserted))
+            if table != contribution and not inserted:
+                # A new month none of whose rows went in (all refused) gets no partition: an
+                # empty one would send the month's next import down the row-by-row path.
+                cursor.execute(f"DROP TABLE {table}")
+                to_attach.remove(months[0])
         outcome.touched_participant_ids = list(touched)
         cursor.execute("SELECT count(*) FROM import_resolved WHERE line = first")
         staged = cursor.fetchone()[0]
@@ -452,7 +458,7 @@ def _merge_postgresql(
     refused = {e.line for e in errors if e.field != "period"} - duplicate_lines
     outcome.skipped_rows = staged - outcome.inserted_rows - len(refused)
     outcome.applied = True
-    return errors, outcome, new_months
+    return errors, outcome, to_attach
 
 
 def _months_to_attach(cursor, periods: list[dt.date]) -> list[dt.date]:

@@ -444,3 +444,17 @@ def test_two_imports_of_a_new_month_at_once_store_it_once(
     assert sorted((o.inserted_rows, o.skipped_rows) for o in outcomes) == [(0, 2), (2, 0)]
     assert partition_months() == [dt.date(2026, 8, 1)]
     assert ContributionMonth.objects.count() == 2
+
+
+@pytest.mark.postgres
+def test_a_new_month_whose_rows_are_all_refused_gets_no_partition(tmp_path, people):
+    _employer, _new, first, _second = people
+    path = write(
+        tmp_path,
+        f"{first.nik},11112222,2026-08,4000000,2026-09-10\n"
+        "3174011704900999,11112222,2026-09,4000000,2026-10-10\n",  # unknown NIK
+    )
+    outcome, errors = import_contributions(path, today=TODAY, apply_valid_rows=True)
+    assert outcome.applied
+    assert [(e.line, e.field) for e in errors] == [(3, "nik")]
+    assert partition_months() == [dt.date(2026, 8, 1)]
