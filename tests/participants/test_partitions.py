@@ -180,3 +180,50 @@ def test_sqlite_keeps_one_table():
         participant=participant, employer=employer, period=dt.date(2019, 5, 1), wage=1
     )
     assert ContributionMonth.objects.count() == 1
+
+
+@pytest.fixture
+def dropped_partitions():
+    """A test that commits leaves its months' partitions behind: dropped after it."""
+    yield
+    with connection.cursor() as cursor:
+        for month in partition_months():
+            cursor.execute(f"DROP TABLE {partition_name(month)}")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_turns_years_into_months_and_back(dropped_partitions):
+    from django.db.migrations.executor import MigrationExecutor
+
+    participant, employer = ParticipantFactory(), EmployerFactory()
+    months = [dt.date(2019, 5, 1), dt.date(2026, 1, 1), dt.date(2026, 2, 1)]
+    for period in months:
+        ContributionMonth.objects.create(
+            participant=participant, employer=employer, period=period, wage=7
+        )
+    table = ContributionMonth._meta.db_table
+
+    def holding() -> list[tuple[str, dt.date]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT tableoid::regclass::text, period FROM {table} ORDER BY period"  # noqa: S608 (model table name)
+            )
+            return cursor.fetchall()
+
+    def migrate(name: str) -> None:
+        executor = MigrationExecutor(connection)
+        executor.migrate([("participants", name)])
+
+    migrate("0008_merge_partitions_and_labels")
+    years = holding()
+    migrate("0009_contribution_partitions_by_month")
+
+    assert [name for name, _ in years] == [f"{table}_y2019", f"{table}_y2026", f"{table}_y2026"]
+    assert holding() == [(partition_name(m), m) for m in months]
+    assert partition_months() == months
+    assert ContributionMonth.objects.filter(wage=7).count() == 3
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ContributionMonth.objects.create(
+            participant=participant, employer=employer, period=months[1], wage=1
+        )
