@@ -113,10 +113,12 @@ class Outcome:
 # --- step 1: check each row -------------------------------------------------------------------
 
 
-def _check_row(row: list[str], line: int, today: dt.date) -> tuple[str | None, list[RowError]]:
+def _check_row(
+    row: list[str], line: int, today: dt.date, index: Callable[[str], str] | None = None
+) -> tuple[str | None, list[RowError]]:
     """The row as a staged line (tab-separated: line, nik_index, npp, period, wage, paid_on),
     or None and its errors. Runs once per row of million-row files: kept lean (the messages are
-    only made for a row with an error)."""
+    only made for a row with an error; `index`, the blind indexer, looked up once per file)."""
     if len(row) != len(COLUMNS):
         return None, [
             RowError(
@@ -127,7 +129,7 @@ def _check_row(row: list[str], line: int, today: dt.date) -> tuple[str | None, l
             )
         ]
     nik, npp, period_text, wage_text, paid_text = row
-    nik_index, nik_problem = _nik_index(nik.strip(), today)
+    nik_index, nik_problem = _nik_index(nik.strip(), today, index)
     npp = npp.strip()
     npp_ok = _NPP.match(npp) is not None
     period = _period(period_text.strip(), today)
@@ -158,7 +160,9 @@ def _check_row(row: list[str], line: int, today: dt.date) -> tuple[str | None, l
     return f"{line}\t{nik_index}\t{npp}\t{period}\t{int(wage_text)}\t{paid_on}\n", []
 
 
-def _nik_index(nik: str, today: dt.date) -> tuple[str, str]:
+def _nik_index(
+    nik: str, today: dt.date, index: Callable[[str], str] | None = None
+) -> tuple[str, str]:
     """(blind index, "") for a valid NIK, ("", what is wrong, in the current language) otherwise.
 
     A monthly file names each worker once, so nothing per NIK is worth remembering; what is
@@ -179,7 +183,7 @@ def _nik_index(nik: str, today: dt.date) -> tuple[str, str]:
             parse_nik(nik, today=today)
         except ValidationError as exc:
             return "", exc.messages[0]
-    return _nik_indexer(settings.BLIND_INDEX_KEY)(nik), ""
+    return (index or _nik_indexer(settings.BLIND_INDEX_KEY))(nik), ""
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -261,11 +265,12 @@ def check_rows(
                     % {"columns": ",".join(COLUMNS)}
                 )
             write = staged.write
+            index = _nik_indexer(settings.BLIND_INDEX_KEY)
             for row in reader:
                 if not row:
                     continue
                 rows += 1
-                good, bad = _check_row(row, reader.line_num, today)
+                good, bad = _check_row(row, reader.line_num, today, index)
                 if good is None:
                     errors.extend(bad)
                 else:
