@@ -13,6 +13,7 @@ SQLite keeps one table: this migration does nothing there.
 import datetime as dt
 
 from django.db import migrations
+from django.utils import timezone
 
 TABLE = "participants_contributionmonth"
 DEFAULT = f"{TABLE}_default"
@@ -44,7 +45,9 @@ def _attach(cursor, name, start, end):
         f"ALTER TABLE {name} ADD CONSTRAINT {name}_range"
         f" CHECK (period >= '{start}' AND period < '{end}')"
     )
-    cursor.execute(f"ALTER TABLE {TABLE} ATTACH PARTITION {name} FOR VALUES FROM ('{start}') TO ('{end}')")
+    cursor.execute(
+        f"ALTER TABLE {TABLE} ATTACH PARTITION {name} FOR VALUES FROM ('{start}') TO ('{end}')"
+    )
     cursor.execute(f"ALTER TABLE {name} DROP CONSTRAINT {name}_range")
 
 
@@ -95,7 +98,7 @@ def to_years(apps, schema_editor):
         for month in months:
             cursor.execute(f"ALTER TABLE {TABLE} DETACH PARTITION {month}")
         cursor.execute(f"SELECT DISTINCT extract(year FROM period)::int FROM {DEFAULT}")
-        this_year = dt.date.today().year
+        this_year = timezone.localdate().year
         wanted = {int(name[-6:-2]) for name in months} | {y for (y,) in cursor.fetchall()}
         for year in sorted(wanted | {this_year, this_year + 1}):
             start, end = f"{year}-01-01", f"{year + 1}-01-01"
