@@ -24,15 +24,20 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db import connection, transaction
-from django.db.models import BooleanField, DateField, Exists, OuterRef, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db import transaction
+from django.db.models import DateField, Exists, OuterRef, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from claims.models import CashInstalment, Claim, ClaimState, InstalmentStatus
+from claims.models import (
+    CashInstalment,
+    Claim,
+    ClaimState,
+    InstalmentStatus,
+    claim_participant_among,
+)
 from claims.rules import (
     MonthlyCashConditions,
     add_months,
@@ -365,16 +370,6 @@ def complete_if_finished(*, claim_id: int) -> Claim | None:
     return complete_benefit(claim_id=claim.pk, acting_user=None)
 
 
-def _participant_among(ids: list[int]) -> Q | RawSQL:
-    """The claim's participant is one of `ids`: on PostgreSQL one array parameter (a monthly
-    file's million ids cost nothing to pass), elsewhere IN (...)."""
-    if connection.vendor == "postgresql":
-        column = f'"{Claim._meta.db_table}"."participant_id"'
-        # The SQL text is the model's own table name; the ids go in as a parameter.
-        return RawSQL(f"{column} = ANY(%s::bigint[])", [ids], output_field=BooleanField())  # noqa: S611
-    return Q(participant_id__in=ids)
-
-
 def stop_on_reemployment(*, participant_ids) -> list[Claim]:
     """Stop the running benefit of each participant who has a contribution from a new employer.
 
@@ -394,7 +389,7 @@ def stop_on_reemployment(*, participant_ids) -> list[Claim]:
     # those (few) are then read in detail and stopped.
     reemployed = (
         Claim.objects.filter(
-            _participant_among(list(participant_ids)), state__in=ClaimState.RUNNING
+            claim_participant_among(list(participant_ids)), state__in=ClaimState.RUNNING
         )
         .annotate(phk_month=TruncMonth("termination__phk_date", output_field=DateField()))
         .filter(Exists(new_job))

@@ -7,8 +7,9 @@ import enum
 from typing import Any
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.db import connection, models
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -296,6 +297,21 @@ class Claim(BaseModel):
     @property
     def bank_account_masked(self) -> str:
         return mask(self.bank_account, keep_start=0, keep_end=4)
+
+
+def claim_participant_among(ids: list[int]) -> Q | RawSQL:
+    """A filter of claims: the claim's participant is one of `ids`. On PostgreSQL one array
+    parameter (a monthly file's million ids cost nothing to pass, in one query), elsewhere
+    IN (...), which SQLite caps: callers there pass a few thousand ids at a time."""
+    if connection.vendor == "postgresql":
+        column = f'"{Claim._meta.db_table}"."participant_id"'
+        # The SQL text is the model's own table name; the ids go in as one parameter, the
+        # array's text (a million ints adapted one by one cost a second). IN (SELECT unnest)
+        # rather than = ANY: the planner estimates = ANY element by element, another second.
+        array = "{" + ",".join(map(str, map(int, ids))) + "}"
+        among = f"{column} IN (SELECT unnest(%s::bigint[]))"
+        return RawSQL(among, [array], output_field=BooleanField())  # noqa: S611
+    return Q(participant_id__in=ids)
 
 
 class EligibilityResult(models.Model):

@@ -33,7 +33,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -51,6 +51,7 @@ from claims.models import (
     ReassessmentLine,
     ReassessmentTrigger,
     Underpayment,
+    claim_participant_among,
 )
 from claims.notifications import worker_hears_of
 from claims.rules import VERSIONS, NoRuleVersionError, ScenarioError, evaluate, parse_scenario
@@ -560,16 +561,20 @@ def reassess_claim(
 def affected_claims(
     *, participant_ids: list[int] | None = None, rule_version: str = ""
 ) -> list[int]:
-    """The decided claims a change touches: those of the given participants (read a few
-    thousand participants at a time: a national import touches millions), or those any of
-    whose instalments a rule version priced (one query)."""
+    """The decided claims a change touches: those of the given participants, or those any of
+    whose instalments a rule version priced (one query). The participants are one array
+    parameter on PostgreSQL (one query for a national import's millions); SQLite reads a few
+    thousand at a time, under its parameter limit."""
     claims = Claim.objects.filter(state__in=DECIDED, decision_date__isnull=False)
     if rule_version:
         claims = claims.filter(instalments__rule_version=rule_version)
     if participant_ids is None:
         return list(claims.order_by("pk").values_list("pk", flat=True).distinct())
+    at_once = (
+        max(len(participant_ids), 1) if connection.vendor == "postgresql" else PARTICIPANTS_AT_ONCE
+    )
     found: set[int] = set()
-    for start in range(0, len(participant_ids), PARTICIPANTS_AT_ONCE):
-        part = participant_ids[start : start + PARTICIPANTS_AT_ONCE]
-        found.update(claims.filter(participant_id__in=part).values_list("pk", flat=True))
+    for start in range(0, len(participant_ids), at_once):
+        part = participant_ids[start : start + at_once]
+        found.update(claims.filter(claim_participant_among(part)).values_list("pk", flat=True))
     return sorted(found)

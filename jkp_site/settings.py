@@ -287,7 +287,7 @@ CELERY_BEAT_SCHEDULE["relay-outbox"] = {
     "task": "jkp_site.outbox.tasks.relay_outbox_task",
     "schedule": 60.0,
 }
-# The contribution table's yearly partitions (PostgreSQL): next year's exists long before January.
+# The contribution table's monthly partitions (PostgreSQL): months found in DEFAULT get their own.
 CELERY_BEAT_SCHEDULE["ensure-contribution-partitions"] = {
     "task": "participants.tasks.ensure_contribution_partitions_task",
     "schedule": crontab(hour=1, minute=30),

@@ -227,13 +227,15 @@ class ContributionMonth(models.Model):
     `period` is the first day of the month it pays for. Millions of rows: the unique
     (participant, period) index serves the eligibility query (one participant's months in a
     window); (employer, period) serves imports and re-employment detection. On PostgreSQL the
-    table is partitioned by year of `period` (participants.0007; the database's primary key is
-    (id, period)); ``participants.partitions`` creates the years to come.
+    table is partitioned by month of `period` (participants.0007, 0009; the database's primary
+    key is (id, period)): the first import of a month attaches that month's partition, and
+    ``participants.partitions`` gives months written to the DEFAULT partition their own.
     """
 
     # No single-column index on either key: (participant, period) and (employer, period) lead
     # with them. The foreign key constraints stay (the database refuses an orphan month,
-    # whoever writes it), though they cost the import a check per row at COMMIT (issue #14).
+    # whoever writes it): checked row by row at COMMIT, except for an import's new month, whose
+    # partition's keys ATTACH validates with one query each (issue #14).
     participant = models.ForeignKey(
         Participant,
         on_delete=models.CASCADE,

@@ -74,7 +74,10 @@ def blind_indexer(context: str) -> Callable[[str], str]:
     """``blind_index`` for one context, with the key decoded once: for bulk work (an import
     computes one index per row of million-row files)."""
     key = _decode_key(settings.BLIND_INDEX_KEY, "BLIND_INDEX_KEY")
-    prefix = hmac.new(key, f"{context}:".encode(), hashlib.sha256)
+    keyed = hmac.new(key, f"{context}:".encode(), hashlib.sha256)
+    # The OpenSSL HMAC object inside hmac.HMAC, when there is one: the same copy, update and
+    # hexdigest without the Python wrapper, which took half the time of each index.
+    prefix = getattr(keyed, "_hmac", None) or keyed
 
     def index(value: str) -> str:
         digest = prefix.copy()

@@ -13,6 +13,7 @@ from claims.models import CaseEvent, CashInstalment, Claim, Termination
 from imports.contributions import ImportFileError, import_contributions
 from imports.tasks import run_import_job_task
 from participants.models import ContributionMonth, ImportJob
+from participants.partitions import partition_months, partition_name
 from tests.factories import EmployerFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
@@ -237,25 +238,127 @@ def test_supervisors_cannot_reach_the_import_pages(client, supervisor, tmp_path,
     assert client.get(f"/admin/participants/importjob/{job.pk}/progress/").status_code == 403
 
 
-@pytest.mark.postgres
-def test_postgresql_merges_with_copy_and_one_insert(tmp_path, people):
+def _statements(path: Path) -> tuple[object, list[str]]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    with CaptureQueriesContext(connection) as queries:
+        outcome, _ = import_contributions(path, today=TODAY)
+    return outcome, [q["sql"] for q in queries.captured_queries]
+
+
+@pytest.mark.postgres
+def test_a_new_month_is_filled_apart_and_attached_as_its_partition(tmp_path, people):
     _employer, _new, first, second = people
     path = write(
         tmp_path,
         f"{first.nik},11112222,2026-08,4000000,2026-09-10\n"
         f"{second.nik},11112222,2026-08,5000000,2026-09-10\n",
     )
-    with CaptureQueriesContext(connection) as queries:
-        outcome, _ = import_contributions(path, today=TODAY)
-    statements = [q["sql"] for q in queries.captured_queries]
-    inserts = [s for s in statements if "INSERT INTO participants_contributionmonth" in s]
+    outcome, statements = _statements(path)
+
+    month = dt.date(2026, 8, 1)
     assert outcome.inserted_rows == 2
+    assert partition_months() == [month]
+    inserts = [s for s in statements if s.startswith("INSERT INTO participants_contributionmonth")]
     assert len(inserts) == 1
-    assert "ON CONFLICT (participant_id, period) DO NOTHING" in inserts[0]
+    assert f"INSERT INTO {partition_name(month)} " in inserts[0]
+    assert "ON CONFLICT" not in inserts[0]
+    attach = [s for s in statements if " ATTACH PARTITION " in s]
+    assert len(attach) == 1
+    # The attach comes after the merge and the reassessment request (ATTACH locks DEFAULT and
+    # the key tables until COMMIT); only the re-employment stop, which reads the attached
+    # month, follows it: its one read, with no running benefit to stop.
+    after = statements[statements.index(attach[0]) + 1 :]
+    assert after[0].endswith("_range")
+    assert [s.split(" ", 2)[:2] for s in after[1:-1]] == [["SELECT", '"claims_claim"."id",']]
+    assert after[-1].startswith("RELEASE SAVEPOINT")
     assert any(s.startswith("CREATE TEMPORARY TABLE import_staging") for s in statements)
+    assert len(statements) == 24
+
+
+@pytest.mark.postgres
+def test_a_second_import_of_the_month_merges_into_its_partition_and_adds_nothing(tmp_path, people):
+    _employer, _new, first, second = people
+    body = (
+        f"{first.nik},11112222,2026-08,4000000,2026-09-10\n"
+        f"{second.nik},11112222,2026-08,5000000,2026-09-10\n"
+    )
+    import_contributions(write(tmp_path, body, "a.csv"), today=TODAY)
+    outcome, statements = _statements(write(tmp_path, body, "b.csv"))
+
+    assert (outcome.inserted_rows, outcome.skipped_rows) == (0, 2)
+    assert partition_months() == [dt.date(2026, 8, 1)]
+    inserts = [s for s in statements if s.startswith("INSERT INTO participants_contributionmonth")]
+    assert len(inserts) == 1
+    assert "INSERT INTO participants_contributionmonth " in inserts[0]
+    assert "ON CONFLICT (participant_id, period) DO NOTHING" in inserts[0]
+    assert not [s for s in statements if "ATTACH" in s or s.startswith("CREATE TABLE")]
+    assert ContributionMonth.objects.count() == 2
+
+
+@pytest.mark.postgres
+def test_a_file_of_new_and_stored_months_takes_both_paths(tmp_path, people):
+    _employer, _new, first, second = people
+    import_contributions(
+        write(tmp_path, f"{first.nik},11112222,2026-07,4000000,2026-08-10\n", "a.csv"),
+        today=TODAY,
+    )
+    path = write(
+        tmp_path,
+        f"{first.nik},11112222,2026-07,4000000,2026-08-10\n"
+        f"{second.nik},11112222,2026-07,5000000,2026-08-10\n"
+        f"{first.nik},11112222,2026-08,4000000,2026-09-10\n",
+        "b.csv",
+    )
+    outcome, _ = import_contributions(path, today=TODAY)
+    assert (outcome.inserted_rows, outcome.skipped_rows) == (2, 1)
+    assert partition_months() == [dt.date(2026, 7, 1), dt.date(2026, 8, 1)]
+    assert ContributionMonth.objects.count() == 3
+
+
+@pytest.mark.postgres
+def test_a_bad_file_makes_no_partition(tmp_path, people):
+    _employer, _new, first, second = people
+    import_contributions(mixed_file(tmp_path, first, second), today=TODAY)
+    assert partition_months() == []
+
+
+@pytest.mark.postgres
+def test_an_orphan_row_at_attach_fails_the_import_and_nothing_is_applied(
+    tmp_path, people, monkeypatch
+):
+    """The database, not the resolve step, has the last word on the keys: a participant gone
+    between the two (here an orphan row slipped into the month's table) fails the ATTACH."""
+    from django.db import IntegrityError, connection
+
+    from participants import partitions
+
+    _employer, _new, first, second = people
+    real_attach = partitions.attach_month
+
+    def attach_with_an_orphan(cursor, month):
+        cursor.execute(
+            f"INSERT INTO {partition_name(month)}"  # noqa: S608 (model table name)
+            " (participant_id, employer_id, period, wage, created_at)"
+            " SELECT 1000000000, employer_id, period, 1, now() FROM "
+            f"{partition_name(month)} LIMIT 1"
+        )
+        real_attach(cursor, month)
+
+    monkeypatch.setattr(partitions, "attach_month", attach_with_an_orphan)
+    path = write(
+        tmp_path,
+        f"{first.nik},11112222,2026-08,4000000,2026-09-10\n"
+        f"{second.nik},11112222,2026-08,5000000,2026-09-10\n",
+    )
+    with pytest.raises(IntegrityError, match="participant_id"):
+        import_contributions(path, today=TODAY)
+    assert ContributionMonth.objects.count() == 0
+    assert partition_months() == []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)", [partition_name(dt.date(2026, 8, 1))])
+        assert cursor.fetchone() == (None,)
 
 
 def test_a_different_wage_for_a_stored_month_is_a_listed_correction_not_a_silent_skip(
@@ -283,3 +386,75 @@ def test_digits_of_other_scripts_are_refused(tmp_path, people):
     path = write(tmp_path, f"{first.nik},{arabic_indic},2026-08,4000000,2026-09-10\n")
     _outcome, errors = import_contributions(path, today=TODAY)
     assert [e.field for e in errors] == ["npp"]
+
+
+@pytest.fixture
+def dropped_partitions():
+    """A test that commits leaves its months' partitions behind: dropped after it."""
+    from django.db import connection
+
+    yield
+    with connection.cursor() as cursor:
+        for month in partition_months():
+            cursor.execute(f"DROP TABLE {partition_name(month)}")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_a_new_month_at_once_store_it_once(
+    tmp_path, people, monkeypatch, dropped_partitions
+):
+    import threading
+    import time
+
+    from django.db import connection
+
+    from participants import partitions
+
+    _employer, _new, first, second = people
+    path = write(
+        tmp_path,
+        f"{first.nik},11112222,2026-08,4000000,2026-09-10\n"
+        f"{second.nik},11112222,2026-08,5000000,2026-09-10\n",
+    )
+    real_attach = partitions.attach_month
+
+    def slow_attach(cursor, month):
+        # Holds the partitions' lock a while: the other import must wait for it, then merge.
+        real_attach(cursor, month)
+        time.sleep(0.5)
+
+    monkeypatch.setattr(partitions, "attach_month", slow_attach)
+    start = threading.Barrier(2)
+    outcomes = []
+
+    def run():
+        try:
+            start.wait()
+            outcomes.append(import_contributions(path, today=TODAY)[0])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted((o.inserted_rows, o.skipped_rows) for o in outcomes) == [(0, 2), (2, 0)]
+    assert partition_months() == [dt.date(2026, 8, 1)]
+    assert ContributionMonth.objects.count() == 2
+
+
+@pytest.mark.postgres
+def test_a_new_month_whose_rows_are_all_refused_gets_no_partition(tmp_path, people):
+    _employer, _new, first, _second = people
+    path = write(
+        tmp_path,
+        f"{first.nik},11112222,2026-08,4000000,2026-09-10\n"
+        "3174011704900999,11112222,2026-09,4000000,2026-10-10\n",  # unknown NIK
+    )
+    outcome, errors = import_contributions(path, today=TODAY, apply_valid_rows=True)
+    assert outcome.applied
+    assert [(e.line, e.field) for e in errors] == [(3, "nik")]
+    assert partition_months() == [dt.date(2026, 8, 1)]

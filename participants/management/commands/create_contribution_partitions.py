@@ -1,24 +1,25 @@
 """manage.py create_contribution_partitions
 
-Creates the contribution table's partitions for this year, next year and every year whose
-months sit in the DEFAULT partition (moving them there), as the daily beat task does
-(participants.partitions). Does nothing on SQLite, where the table is not partitioned.
+Gives every month whose rows sit in the DEFAULT partition of the contribution table its own
+partition (moving them there), as the daily beat task does (participants.partitions). No month
+is made ahead: a contribution import makes its own month's partition. Does nothing on SQLite,
+where the table is not partitioned.
 """
 
 from django.core.management.base import BaseCommand
 
-from participants.partitions import ensure_contribution_partitions, partition_years
+from participants.partitions import ensure_contribution_partitions, partition_months
 
 
 class Command(BaseCommand):
-    help = "Create the missing yearly partitions of the contribution table (PostgreSQL)."
+    help = "Move the months found in DEFAULT into monthly partitions of the contribution table."
 
     def handle(self, *args, **options):
         created = ensure_contribution_partitions()
-        for year in created:
-            self.stdout.write(f"created the partition for {year}")
+        for month in created:
+            self.stdout.write(f"created the partition for {month:%Y-%m}")
         if not created:
             self.stdout.write("no partition missing")
-        years = partition_years()
-        if years:
-            self.stdout.write(f"partitions: {years[0]}-{years[-1]} and DEFAULT")
+        months = partition_months()
+        if months:
+            self.stdout.write(f"partitions: {months[0]:%Y-%m} to {months[-1]:%Y-%m} and DEFAULT")
