@@ -1,11 +1,11 @@
-"""The eligibility read as the contribution table grows (partitioned by year, participants.0007).
+"""The eligibility read as the contribution table grows (partitioned by month, participants.0009).
 
 `partition_read`: one worker's 24 months (``participants.selectors.contribution_months``,
 ``participant_id = X AND period BETWEEN …``, the read behind the officer's and the API's
 eligibility) at the large size ÷ at a size 10x smaller. The table holds 36 months of every
-worker (three or four yearly partitions), inserted month by month as the monthly files arrive;
-each figure is the mean read of 200 workers, the best of several runs. The note gives the
-partitions the read touches and how (from EXPLAIN).
+worker (36 monthly partitions; a 24-month read touches 24), inserted month by month as the
+monthly files arrive; each figure is the mean read of 200 workers, the best of several runs.
+The note gives the partitions the read touches and how (from EXPLAIN).
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ def _grow(template, employer, *, workers: int, last: dt.date) -> None:
                 template.pk,
             ],
         )
-        # Months of a year without its partition went to DEFAULT: moved to their own.
+        # Months without a partition of their own went to DEFAULT: moved to their own.
         ensure_contribution_partitions()
         cursor.execute(f"VACUUM ANALYZE {ContributionMonth._meta.db_table}")
 
