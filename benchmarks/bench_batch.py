@@ -27,6 +27,7 @@ from unittest import mock
 from django.db import connection, transaction
 from django.utils import timezone
 
+from benchmarks import pages_data
 from benchmarks.harness import Figure, report, say
 from benchmarks.seeding import clone_rows
 
@@ -115,6 +116,9 @@ def _seed(size: int) -> None:
     from jkp_site.core.models import KantorCabang, Kanwil
     from participants.models import Employer, Participant
 
+    # What another benchmark generated (its claims reference the same kind of participants),
+    # left behind if that run was stopped before it removed it.
+    pages_data.reset()
     with connection.cursor() as cursor:
         # The benchmark database holds only generated data; case events refuse TRUNCATE to
         # the application's role, not to the superuser that runs the benchmarks.
