@@ -153,24 +153,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 
-# PostgreSQL plans a statement each time it is sent with its values in the text: for the claim
-# with its participant, termination, employer, branch and officer that is 1.1 ms of planning
-# against 0.12 ms of running. With the values sent apart (server-side binding), each statement
-# a connection has run DATABASE_PREPARE_THRESHOLD times is kept prepared and planned no more.
-# 0 sends the values in the text again (for a pooler in transaction mode that cannot keep
-# prepared statements, such as PgBouncer before 1.21).
-DATABASE_PREPARE_THRESHOLD = env.int("DATABASE_PREPARE_THRESHOLD", default=5)
-
-
-def _postgresql_options(database: dict) -> None:
-    if database["ENGINE"] == "django.db.backends.postgresql" and DATABASE_PREPARE_THRESHOLD:
-        database.setdefault("OPTIONS", {}).update(
-            {"server_side_binding": True, "prepare_threshold": DATABASE_PREPARE_THRESHOLD}
-        )
-
-
-_postgresql_options(DATABASES["default"])
-
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 
@@ -605,7 +587,6 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
     DATABASES["replica"]["ATOMIC_REQUESTS"] = False
     DATABASES["replica"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    _postgresql_options(DATABASES["replica"])
 DATABASE_ROUTERS = ["jkp_site.db_router.ReplicaRouter"]
 
 # --- Data key rotation ----------------------------------------------------------------------
