@@ -18,8 +18,7 @@ def prepare(url: str) -> None:
     from django.core.management import call_command
 
     django.setup()
-    # The code as production runs it: without the development settings' log of every query
-    # (which, with server-side binding, writes each statement out with its values once more).
+    # The code as production runs it: without the development settings' log of every query.
     settings.DEBUG = False
     call_command("migrate", verbosity=0, interactive=False)
 
