@@ -104,6 +104,35 @@ def outside_supervisor(other_branch):
     )
 
 
+def _commits(request) -> bool:
+    """Whether the test writes for real: a transactional database, a live server."""
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+
+
+@pytest.fixture(autouse=True)
+def _month_partitions_dropped_after_committing_tests(request, django_db_blocker):
+    """A test that commits (a transactional database, a live server, a real Celery worker)
+    leaves behind the month partitions its imports attached: the flush after it empties the
+    tables and drops none. They are dropped here (PostgreSQL), so the next test on the same
+    database finds the contribution table as the migrations made it."""
+    yield
+    if not _commits(request):
+        return
+    from django.db import connection
+
+    from participants.partitions import partition_months, partition_name
+
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            for month in partition_months():
+                cursor.execute(f"DROP TABLE {partition_name(month)}")
+
+
 @pytest.fixture(autouse=True)
 def _interface_language_restored():
     """Each test starts and ends in the site's default language (Indonesian). A request sets

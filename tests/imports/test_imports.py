@@ -388,22 +388,9 @@ def test_digits_of_other_scripts_are_refused(tmp_path, people):
     assert [e.field for e in errors] == ["npp"]
 
 
-@pytest.fixture
-def dropped_partitions():
-    """A test that commits leaves its months' partitions behind: dropped after it."""
-    from django.db import connection
-
-    yield
-    with connection.cursor() as cursor:
-        for month in partition_months():
-            cursor.execute(f"DROP TABLE {partition_name(month)}")
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_imports_of_a_new_month_at_once_store_it_once(
-    tmp_path, people, monkeypatch, dropped_partitions
-):
+def test_two_imports_of_a_new_month_at_once_store_it_once(tmp_path, people, monkeypatch):
     import threading
     import time
 

@@ -182,18 +182,9 @@ def test_sqlite_keeps_one_table():
     assert ContributionMonth.objects.count() == 1
 
 
-@pytest.fixture
-def dropped_partitions():
-    """A test that commits leaves its months' partitions behind: dropped after it."""
-    yield
-    with connection.cursor() as cursor:
-        for month in partition_months():
-            cursor.execute(f"DROP TABLE {partition_name(month)}")
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_turns_years_into_months_and_back(dropped_partitions):
+def test_the_migration_turns_years_into_months_and_back():
     from django.db.migrations.executor import MigrationExecutor
 
     participant, employer = ParticipantFactory(), EmployerFactory()
