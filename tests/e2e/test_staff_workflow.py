@@ -148,6 +148,9 @@ def test_officer_intake_to_supervisor_approval(
     problems += accessibility_problems(phone)
     # Each document is previewed inline beside the recommendation.
     assert phone.locator("[data-preview] iframe").count() == 2
+    # The previews load in their frames (Chromium's PDF viewer): a click while one is still
+    # starting can be lost to it, so the page has finished loading first.
+    phone.wait_for_load_state("load")
     phone.fill("#approve-form textarea", "Disetujui.")
     phone.click("#approve-form button[type=submit]")
     # The confirmation restates the six instalments and their total.
