@@ -40,7 +40,8 @@ def test_a_token_over_its_rate_is_answered_429_in_json(issue_token, worker):
 def test_every_nik_request_is_recorded_without_the_nik(issue_token, worker):
     api = issue_token()
     api.post(ELIGIBILITY, {"nik": worker.nik}, format="json")
-    api.post(ELIGIBILITY, {"nik": "3174011704900009"}, format="json")
+    # Born on another day than every factory participant (17 April 1990), so no one has it.
+    api.post(ELIGIBILITY, {"nik": "3174014107850003"}, format="json")
     records = list(NikLookup.objects.order_by("id"))
     assert [(r.endpoint, r.outcome) for r in records] == [
         ("eligibility", "found"),
