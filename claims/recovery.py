@@ -311,14 +311,16 @@ def _cover_shortfall(debt: Debt, plan: RecoveryPlan) -> Repayment | None:
 def cover_lost_offsets(*, claim_ids: list[int], acting_user: User | None) -> list[Repayment]:
     """After instalments were cancelled or lowered (a stopped benefit, a reassessment), each
     debt of these claims under recovery whose plan no longer adds up gets a repayment for the
-    difference, with a case event saying why. Called in the transaction that changed them."""
+    difference, with a case event saying why. Called in the transaction that changed them,
+    which holds the claims' row locks: the services that change a plan's offsets or repayments
+    take the claim's lock before they count them, so the debts are read here without locking
+    them (their lock, taken after the claim's, would invert the services' debt-then-claim
+    order). A repayment received or a debt closed meanwhile moves nothing between what came
+    back and what is still planned."""
     added = []
-    for debt_id in Debt.objects.filter(claim_id__in=claim_ids, state=D.RECOVERING).values_list(
-        "pk", flat=True
-    ):
-        debt = _lock_debt(debt_id)
+    for debt in Debt.objects.filter(claim_id__in=claim_ids, state=D.RECOVERING):
         plan = active_plan(debt)
-        if debt.state != D.RECOVERING or plan is None or plan.kind != RecoveryPlan.Kind.RECOVER:
+        if plan is None or plan.kind != RecoveryPlan.Kind.RECOVER:
             continue
         repayment = _cover_shortfall(debt, plan)
         if repayment is None:
