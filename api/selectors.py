@@ -21,7 +21,7 @@ from claims.rules import (
     parse_scenario,
     version_by_code,
 )
-from claims.services import History, build_scenario
+from claims.services import History, build_scenario, read_history
 from jkp_site.core.exceptions import ApplicationError
 from jkp_site.core.scoping import branch_q
 from participants.models import ContributionMonth, Employer, Employment, Participant
@@ -36,13 +36,20 @@ def claims_for_client(client: IntegrationClient) -> QuerySet[Claim]:
     return qs
 
 
-def participants_for_client(client: IntegrationClient) -> QuerySet[Participant]:
-    qs = Participant.objects.all()
+def _employer_filter(client: IntegrationClient) -> Q:
+    """The employers a limited client covers (an empty Q: every one)."""
     employer_filter = Q()
     if client.branch_id:
         employer_filter &= branch_q(client.branch_id, "employer__")
     if client.employer_id:
         employer_filter &= Q(employer_id=client.employer_id)
+    return employer_filter
+
+
+def participants_for_client(client: IntegrationClient) -> QuerySet[Participant]:
+    """The workers employed by, or who contributed at, one of the client's employers."""
+    qs = Participant.objects.all()
+    employer_filter = _employer_filter(client)
     if employer_filter:
         employed = Employment.objects.filter(employer_filter, participant_id=OuterRef("pk"))
         contributed = ContributionMonth.objects.filter(
@@ -53,12 +60,17 @@ def participants_for_client(client: IntegrationClient) -> QuerySet[Participant]:
 
 
 def participant_for_client(*, client: IntegrationClient, nik: str) -> Participant | None:
-    return (
-        participants_for_client(client)
-        .filter(nik_index=Participant.index_for(nik))
-        .prefetch_related("enrollments")
-        .first()
-    )
+    """The worker with this NIK if among ``participants_for_client``: found by the NIK's index,
+    then asked of that one worker, the employment first and the contribution months (every
+    month's partition) only without one."""
+    participant = Participant.objects.filter(nik_index=Participant.index_for(nik)).first()
+    employer_filter = _employer_filter(client)
+    if participant is None or not employer_filter:
+        return participant
+    mine = Q(employer_filter, participant=participant)
+    if Employment.objects.filter(mine).exists() or ContributionMonth.objects.filter(mine).exists():
+        return participant
+    return None
 
 
 def claim_status_for_client(*, client: IntegrationClient, number: str) -> Claim | None:
@@ -99,32 +111,24 @@ def changes_for_client(*, client: IntegrationClient, since: dt.datetime) -> Quer
 
 
 def eligibility_summary(*, participant: Participant, request: dict) -> dict:
-    """The contribution figures, the claims and, when the request names a termination, the
-    engine's evaluation of it, from one reading of the participant's history: the whole
-    contribution history, the claims and the last employment each in one query (the
-    enrollments come prefetched with the participant)."""
-    contributions = list(
-        ContributionMonth.objects.filter(participant=participant)
-        .order_by("period")
-        .values_list("period", "wage", "employer_id", "employer__npp")
-    )
-    claims = list(
-        Claim.objects.filter(participant=participant)
-        .order_by("-created_at")
-        .values_list("pk", "number", "state", "termination__phk_date")
-    )
-    history = History(
-        enrollments=tuple((e.program, e.since, e.until) for e in participant.enrollments.all()),
-        contributions=tuple((period, wage) for period, wage, _employer, _npp in contributions),
-        claims=tuple((pk, state, day) for pk, _number, state, day in claims),
-    )
-    employer = _last_employer(participant, contributions)
+    """The programmes, the contribution figures, the claims and, when the request names a
+    termination, the engine's evaluation of it, from one reading of the participant's history
+    (``read_history``, one query) and of its last employer."""
     reference = request.get("phk_date") or timezone.localdate()
+    history = read_history(participant.pk, until=reference)
+    latest = history.contributions[-1] if history.contributions else None
+    employers = Employer.objects.in_bulk(
+        {pk for pk in (history.last_employer_id, latest and latest[2]) if pk is not None}
+    )
+    # The employer of the latest employment, else of the latest paid month.
+    employer = employers.get(history.last_employer_id or (latest and latest[2]))
     return {
-        "contributions": _contribution_summary(
-            participant, employer, history, contributions, reference
-        ),
-        **_claims_summary(claims),
+        "enrollments": sorted(program for program, _since, _until in history.enrollments),
+        "contributions": {
+            **_contribution_summary(participant, employer, history, reference),
+            "latest_employer_npp": employers[latest[2]].npp if latest else None,
+        },
+        **_claims_summary(history.claims),
         "evaluation": _evaluation(participant, employer, history, request),
     }
 
@@ -133,14 +137,13 @@ def _contribution_summary(
     participant: Participant,
     employer: Employer | None,
     history: History,
-    contributions: list[tuple],
     reference: dt.date,
 ) -> dict:
     """The contribution figures the rules engine counts for a PHK in ``reference``'s month:
     the paid months in its window (arrears the employer owes included, D13) and the run of
     consecutive months it reads (D2), so the API never counts by a rule of its own. The latest
     paid month comes from the history itself."""
-    latest = next((row for row in reversed(contributions) if row[0] <= reference), None)
+    latest = history.contributions[-1] if history.contributions else None
     checks = _engine_checks(participant, employer, history, reference)
     window_end = reference.replace(day=1)
     window = checks["window_months"]
@@ -152,7 +155,6 @@ def _contribution_summary(
         "consecutive_months": checks["consecutive_months"],
         "latest_period": f"{latest[0]:%Y-%m}" if latest else None,
         "latest_wage": latest[1] if latest else None,
-        "latest_employer_npp": latest[3] if latest else None,
     }
 
 
@@ -186,18 +188,19 @@ def _engine_checks(
     }
 
 
-def _claims_summary(claims: list[tuple]) -> dict:
+def _claims_summary(claims: tuple[tuple[int, str, dt.date, str], ...]) -> dict:
+    """From the history's claims (pk, state, PHK date, number), newest first."""
     open_claim = next(
         (
             {"number": number, "state": state}
-            for _pk, number, state, _day in claims
+            for _pk, state, _day, number in claims
             if state not in ClaimState.CLOSED
         ),
         None,
     )
     return {
         "approved_claims": sum(
-            1 for _pk, _number, state, _day in claims if state in ClaimState.BENEFIT
+            1 for _pk, state, _day, _number in claims if state in ClaimState.BENEFIT
         ),
         "open_claim": open_claim,
     }
@@ -234,18 +237,3 @@ def _evaluation(
     except (ScenarioError, NoRuleVersionError) as exc:
         field = getattr(exc, "field", None)
         raise ApplicationError(str(exc), code="invalid_scenario", field=field) from None
-
-
-def _last_employer(participant: Participant, contributions: list[tuple]) -> Employer | None:
-    """The employer of the latest employment, else of the latest paid month."""
-    employment = (
-        Employment.objects.filter(participant=participant)
-        .select_related("employer")
-        .order_by("-start_date", "-pk")
-        .first()
-    )
-    if employment is not None:
-        return employment.employer
-    if not contributions:
-        return None
-    return Employer.objects.get(pk=contributions[-1][2])

@@ -95,7 +95,6 @@ class EligibilityView(GrantedAPIView):
             "kpj_number": participant.kpj_number,
             "name": participant.name,
             "citizen": participant.citizen,
-            "enrollments": sorted(e.program for e in participant.enrollments.all()),
             **selectors.eligibility_summary(participant=participant, request=data),
         }
         return Response(serializers.EligibilitySummarySerializer(summary).data)

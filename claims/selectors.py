@@ -67,10 +67,9 @@ def get_claim_for_user(*, user: User, pk: int) -> Claim:
 def get_visible_claim_id(*, user: User, pk: int) -> int:
     """``pk`` if the user sees that claim (404 otherwise), without reading the claim and what
     it joins: for an action whose service reads it again under its row lock."""
-    found = claims_visible_to(user).filter(pk=pk).values_list("pk", flat=True).first()
-    if found is None:
+    if not claims_visible_to(user).filter(pk=pk).exists():
         raise Http404
-    return found
+    return pk
 
 
 def documents_visible_to(user: User) -> QuerySet[Document]:

@@ -531,7 +531,12 @@ def _action(
     done: Any,
     confirm: str | None = None,
 ) -> Callable[[AuthenticatedHttpRequest, int], HttpResponse]:
-    """A POST endpoint: load the visible claim, check the permission, clean, call one service.
+    """A POST endpoint: check the permission, clean, call one service.
+
+    The service reads the claim under its row lock and refuses a user outside its branch; the
+    claim's visibility is asked only where the answer is not the service's success (a form to
+    correct, a confirmation to show, a refusal), so a claim the user does not see answers 404
+    as every page of it does, without a query more on the way that succeeds.
 
     With ``confirm`` (a ``claims.confirmations`` action), an irreversible one: the POST without
     ``confirmed=1`` only shows what will happen; the one with it acts."""
@@ -540,22 +545,22 @@ def _action(
     @require_POST
     def view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         _require(request, *perms)
-        # Only whether the user sees the claim: the service reads it again under its lock.
-        claim_id = selectors.get_visible_claim_id(user=request.user, pk=pk)
-        case = reverse("claims:detail", kwargs={"pk": claim_id})
+        case = reverse("claims:detail", kwargs={"pk": pk})
         data: dict[str, Any] = {}
         if form_class is not None:
             form = form_class(request.POST, prefix=prefix)
             if not form.is_valid():
+                selectors.get_visible_claim_id(user=request.user, pk=pk)
                 messages.error(request, _form_errors(form))
                 return redirect(case)
             data = form.cleaned_data
         if confirm is not None and not is_confirmed(request):
-            claim = selectors.get_claim_for_user(user=request.user, pk=claim_id)
+            claim = selectors.get_claim_for_user(user=request.user, pk=pk)
             return _confirmation(request, claim, confirm, data)
         try:
-            service(claim_id=claim_id, acting_user=request.user, **data)
+            service(claim_id=pk, acting_user=request.user, **data)
         except ApplicationError as exc:
+            selectors.get_visible_claim_id(user=request.user, pk=pk)
             messages.error(request, exc.message)
         else:
             messages.success(request, done)

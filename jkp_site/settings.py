@@ -160,7 +160,7 @@ AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "jkp_site.core.throttle.SprayGuardBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "jkp_site.core.backends.PermissionBackend",
     # Workers sign in to the portal with their KPJ number whatever their user name.
     "portal.backends.KpjBackend",
 ]

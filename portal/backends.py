@@ -11,16 +11,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
+from jkp_site.core.backends import PermissionBackend
 from jkp_site.core.models import User
 from jkp_site.core.roles import Role
 
 KPJ = re.compile(r"^\d{11}$", re.ASCII)
 
 
-class KpjBackend(ModelBackend):
+class KpjBackend(PermissionBackend):
     def authenticate(
         self,
         request: HttpRequest | None,

@@ -128,7 +128,7 @@ def activate(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             _apply_errors(form, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="jkp_site.core.backends.PermissionBackend")
             messages.success(request, _("Your account is ready."))
             if data["email"]:
                 services.send_email_confirmation(

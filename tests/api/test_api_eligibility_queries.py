@@ -18,9 +18,10 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 ELIGIBILITY = "/api/v1/eligibility/"
-# The token, the participant, its enrollments, the NIK look-up record, the contribution history,
-# the claims and the last employment.
-QUERIES = 7
+# The token, the participant, its employment at the branch's employers, the NIK look-up
+# record, the history (the enrollments, every contribution month, the claims and the
+# employments in one) and the last employer.
+QUERIES = 6
 
 
 def _worker(employer, months, claims):

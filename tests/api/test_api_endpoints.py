@@ -7,7 +7,13 @@ from django.utils import timezone
 
 from api.models import Grant
 from claims.models import CaseEvent, CashInstalment, Claim, Termination
-from tests.factories import EmployerFactory, EmploymentFactory, ParticipantFactory
+from tests.factories import (
+    BranchFactory,
+    EmployerFactory,
+    EmploymentFactory,
+    ParticipantFactory,
+    add_contributions,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +90,22 @@ def test_branch_token_cannot_look_up_another_branchs_worker(issue_token, worker,
         ELIGIBILITY, {"nik": worker.nik}, format="json"
     )
     assert response.status_code == 404
+
+
+def test_branch_token_finds_a_worker_who_only_contributed_at_its_employers(
+    issue_token, branch, other_branch
+):
+    """Employed elsewhere now, paid months at the branch's employer: in its scope; the
+    contribution months are asked only because no employment answered."""
+    worker = ParticipantFactory()
+    EmploymentFactory(participant=worker, employer=EmployerFactory(branch=other_branch))
+    add_contributions(
+        worker, EmployerFactory(branch=branch), last=dt.date(2025, 6, 1), months=3, wage=4_000_000
+    )
+    api = issue_token([Grant.ELIGIBILITY_READ], branch=branch)
+    assert api.post(ELIGIBILITY, {"nik": worker.nik}, format="json").status_code == 200
+    stranger = issue_token([Grant.ELIGIBILITY_READ], branch=BranchFactory(code="MDN"))
+    assert stranger.post(ELIGIBILITY, {"nik": worker.nik}, format="json").status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -129,8 +129,8 @@ def test_the_progress_costs_a_fixed_number_of_queries(
     client.force_login(head_office)
     batch = payments.open_payment_batch(acting_user=head_office)
     since = timezone.now() - dt.timedelta(minutes=1)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert progress(client, since).json()["state"] == "gathering"
     payments.gather_payment_batch(batch_id=batch.pk)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert progress(client, since).json()["state"] == "done"
