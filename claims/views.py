@@ -124,11 +124,10 @@ def claim_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                 and deadline < today,
             }
         )
-    visible = selectors.claims_visible_to(request.user)
-    counts = selectors.state_counts(
-        request.user, overdue_of=visible.filter(clocks.overdue_q(today))
+    counts = selectors.state_counts(request.user)
+    overdue_count = selectors.count_up_to(
+        selectors.claims_visible_to(request.user).filter(clocks.overdue_q(today))
     )
-    overdue_count = counts.pop(selectors.OVERDUE)
     in_progress = selectors.in_progress_count(counts)
     if queue.narrows:
         total = selectors.count_up_to(queue.qs)

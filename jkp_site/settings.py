@@ -153,6 +153,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 
+# A staff page reads a claim joined to a handful of tables (its worker, termination, employer,
+# office...). PostgreSQL's exhaustive search of their join orders cost more than running the
+# query (the queue page's rows: 4.0 ms to plan, 0.6 ms to run); it reorders joins within
+# groups of PG_JOIN_COLLAPSE_LIMIT (PostgreSQL's default is 8): 1.2 ms to plan. README:
+# "PostgreSQL settings".
+PG_JOIN_COLLAPSE_LIMIT = env.int("PG_JOIN_COLLAPSE_LIMIT", default=4)
+
+
+def _postgresql_options(config: dict) -> None:
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        options = config.setdefault("OPTIONS", {})
+        given = options.get("options", "")
+        options["options"] = f"{given} -c join_collapse_limit={PG_JOIN_COLLAPSE_LIMIT}".strip()
+
+
+_postgresql_options(DATABASES["default"])
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 
@@ -587,6 +604,7 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
     DATABASES["replica"]["ATOMIC_REQUESTS"] = False
     DATABASES["replica"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    _postgresql_options(DATABASES["replica"])
 DATABASE_ROUTERS = ["jkp_site.db_router.ReplicaRouter"]
 
 # --- Data key rotation ----------------------------------------------------------------------

@@ -1,10 +1,12 @@
-"""The password backend, reading a user's permissions in one statement.
+"""The password backend: a user's permissions and roles in one statement, their branch with
+the user.
 
 Django's ``ModelBackend`` reads the user's own permissions and those of their groups in two
-queries, on the first permission check of every request; every staff request checks one.
-Here both come from one statement, written as SQL: the ORM's building of it cost three times
-the database's answer (about 1 ms of 1.3 ms per request, ``benchmarks.bench_eligibility``).
-What a user may do is what Django's backend allows.
+queries, on the first permission check of every request, and the menus read the groups (the
+roles) in a third. Here all three come from one statement, written as SQL: the ORM's building
+of the permission read alone cost three times the database's answer (about 1 ms of 1.3 ms
+per request, ``benchmarks.bench_eligibility``). The signed-in user is read with their branch,
+which every staff page names. What a user may do is what Django's backend allows.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from django.db import connection
 
 
 @cache
-def _permissions_sql() -> str:
-    """The names (app label, codename) of the permissions given to a user or to their groups."""
+def _access_sql() -> str:
+    """Rows ('perm', app label, codename) of the permissions given to a user or to their
+    groups, and ('role', group name, '') of their groups."""
     user_model = get_user_model()
     own = user_model.user_permissions.through._meta
     membership = user_model.groups.through._meta
@@ -29,29 +32,56 @@ def _permissions_sql() -> str:
     def column(meta, name: str) -> str:
         return meta.get_field(name).column
 
-    member_group, granted_group = column(membership, "group"), column(granted, "group")
+    member_user, member_group = column(membership, "user"), column(membership, "group")
     return (
-        "SELECT ct.app_label, p.codename"  # noqa: S608 (model table and column names)
+        "SELECT 'perm', ct.app_label, p.codename"  # noqa: S608 (model table and column names)
         f" FROM {Permission._meta.db_table} p"
         f" JOIN {ContentType._meta.db_table} ct ON ct.id = p.content_type_id"
         f" WHERE p.id IN (SELECT {column(own, 'permission')} FROM {own.db_table}"
         f" WHERE {column(own, 'user')} = %(user)s"
         f" UNION SELECT g.{column(granted, 'permission')} FROM {granted.db_table} g"
-        f" JOIN {membership.db_table} m ON m.{member_group} = g.{granted_group}"
-        f" WHERE m.{column(membership, 'user')} = %(user)s)"
+        f" JOIN {membership.db_table} m ON m.{member_group} = g.{column(granted, 'group')}"
+        f" WHERE m.{member_user} = %(user)s)"
+        f" UNION ALL SELECT 'role', g.name, '' FROM {Group._meta.db_table} g"
+        f" JOIN {membership.db_table} m ON m.{member_group} = g.id"
+        f" WHERE m.{member_user} = %(user)s"
     )
 
 
+def read_access(user) -> None:
+    """The user's permission names (``_access_perms``) and role names (``_role_names``), read
+    once per user object, as Django keeps its permission cache."""
+    if hasattr(user, "_role_names"):
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_access_sql(), {"user": user.pk})
+        rows = cursor.fetchall()
+    user._access_perms = {f"{a}.{b}" for kind, a, b in rows if kind == "perm"}
+    user._role_names = frozenset(a for kind, a, _b in rows if kind == "role")
+
+
+def role_names(user) -> frozenset[str]:
+    read_access(user)
+    return user._role_names
+
+
 class PermissionBackend(ModelBackend):
+    def get_user(self, user_id):
+        user_model = get_user_model()
+        try:
+            user = user_model._default_manager.select_related("branch").get(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
     def get_all_permissions(self, user_obj, obj=None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
             if user_obj.is_superuser:
-                rows = list(Permission.objects.values_list("content_type__app_label", "codename"))
+                rows = Permission.objects.values_list("content_type__app_label", "codename")
+                user_obj._perm_cache = {f"{app}.{codename}" for app, codename in rows}
             else:
-                with connection.cursor() as cursor:
-                    cursor.execute(_permissions_sql(), {"user": user_obj.pk})
-                    rows = cursor.fetchall()
-            user_obj._perm_cache = {f"{app}.{codename}" for app, codename in rows}
+                read_access(user_obj)
+                user_obj._perm_cache = user_obj._access_perms
         return user_obj._perm_cache

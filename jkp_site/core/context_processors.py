@@ -3,11 +3,11 @@ from jkp_site.core.roles import ROLE_LABELS, Role
 
 
 def roles(request):
-    """The signed-in user's role names, for menus (one query, cached per request)."""
+    """The signed-in user's role names, for menus (read with their permissions, once)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"user_roles": frozenset(), "user_role_labels": []}
-    names = frozenset(group.name for group in user.groups.all())
+    names = user.role_names
     labels = [ROLE_LABELS[r] for r in Role if r.value in names]
     return {"user_roles": names, "user_role_labels": labels}
 

@@ -1,6 +1,16 @@
+from functools import cache
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
+
+
+@cache
+def _choice_labels(field: models.Field) -> dict:
+    """A field's choices as value -> label (the labels lazy: translated when shown)."""
+    return {make_hashable(value): label for value, label in field.flatchoices}
 
 
 class BaseModel(models.Model):
@@ -9,6 +19,12 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def _get_FIELD_display(self, field: models.Field) -> str:  # noqa: N802 (Django's name)
+        """Django's ``get_<field>_display``, without rebuilding (and translating) the field's
+        whole list of choices on every call: a queue page asks it twice a row."""
+        value = getattr(self, field.attname)
+        return force_str(_choice_labels(field).get(make_hashable(value), value), strings_only=True)
 
 
 class Kanwil(BaseModel):
@@ -77,8 +93,12 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
-    def has_role(self, role: str) -> bool:
-        return any(group.name == role for group in self.groups.all())
+    @property
+    def role_names(self) -> frozenset[str]:
+        """The names of the user's groups (their roles), read with their permissions."""
+        from jkp_site.core.backends import role_names
+
+        return role_names(self)
 
 
 # --- Identity and sessions (ASVS L2) -----------------------------------------------------------

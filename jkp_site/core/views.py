@@ -19,7 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(
             request, "registration/login.html", {"form": AuthenticationForm(request), "next": ""}
         )
-    roles = {group.name for group in request.user.groups.all()}
+    roles = request.user.role_names
     if Role.PESERTA.value in roles and not request.user.is_staff:
         try:
             return redirect(reverse("portal:home"))

@@ -136,7 +136,7 @@ def test_staff_see_the_misses_of_their_branch(
     with time_machine.travel(at("2026-11-10"), tick=False):
         reports.rebuild_month(OCTOBER)
         client.force_login(officer)
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(6):
             page = client.get("/reports/same-day/2026-10/").text
         assert page.count("data-claim=") == 2
         # slowest first
