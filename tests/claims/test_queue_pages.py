@@ -179,6 +179,22 @@ def test_search_by_name_number_prefix_and_kpj(client, officer, employer):
     assert found("nobody") == set()
 
 
+def test_a_name_just_written_is_found_from_the_index_itself(client, officer, employer):
+    """PostgreSQL: the trigram index keeps no pending list (claims.0016), so a search never
+    reads through the names written since the last VACUUM; the new name is found at once."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL index setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'participant_name_trgm'")
+        assert cursor.fetchone() == (["fastupdate=off"],)
+    claim = bare_claim(ParticipantFactory(name="Kartika Wulandari"), employer, S.SUBMITTED)
+    client.force_login(officer)
+    response = client.get(reverse("claims:list"), {"q": "wulandari"})
+    assert [row["claim"].pk for row in response.context["rows"]] == [claim.pk]
+
+
 @pytest.mark.parametrize("n", [3, 40])
 @pytest.mark.parametrize("params", [{}, {"last": "1"}, {"ordering": "-claim_date", "last": "1"}])
 def test_queue_page_one_and_last_page_have_fixed_query_counts(
