@@ -116,18 +116,17 @@ def eligibility_summary(*, participant: Participant, request: dict) -> dict:
     (``read_history``, one query) and of its last employer."""
     reference = request.get("phk_date") or timezone.localdate()
     history = read_history(participant.pk, until=reference)
-    latest = history.contributions[-1] if history.contributions else None
+    latest_paid_by = history.contributions[-1][2] if history.contributions else None
     employers = Employer.objects.in_bulk(
-        {pk for pk in (history.last_employer_id, latest and latest[2]) if pk is not None}
+        {pk for pk in (history.last_employer_id, latest_paid_by) if pk is not None}
     )
     # The employer of the latest employment, else of the latest paid month.
-    employer = employers.get(history.last_employer_id or (latest and latest[2]))
+    employer = employers.get(history.last_employer_id or latest_paid_by)
     return {
         "enrollments": sorted(program for program, _since, _until in history.enrollments),
-        "contributions": {
-            **_contribution_summary(participant, employer, history, reference),
-            "latest_employer_npp": employers[latest[2]].npp if latest else None,
-        },
+        "contributions": _contribution_summary(
+            participant, employer, history, reference, employers.get(latest_paid_by)
+        ),
         **_claims_summary(history.claims),
         "evaluation": _evaluation(participant, employer, history, request),
     }
@@ -138,11 +137,12 @@ def _contribution_summary(
     employer: Employer | None,
     history: History,
     reference: dt.date,
+    latest_paid_by: Employer | None,
 ) -> dict:
     """The contribution figures the rules engine counts for a PHK in ``reference``'s month:
     the paid months in its window (arrears the employer owes included, D13) and the run of
     consecutive months it reads (D2), so the API never counts by a rule of its own. The latest
-    paid month comes from the history itself."""
+    paid month comes from the history itself, ``latest_paid_by`` is its employer."""
     latest = history.contributions[-1] if history.contributions else None
     checks = _engine_checks(participant, employer, history, reference)
     window_end = reference.replace(day=1)
@@ -155,6 +155,7 @@ def _contribution_summary(
         "consecutive_months": checks["consecutive_months"],
         "latest_period": f"{latest[0]:%Y-%m}" if latest else None,
         "latest_wage": latest[1] if latest else None,
+        "latest_employer_npp": latest_paid_by.npp if latest_paid_by else None,
     }
 
 

@@ -64,12 +64,11 @@ def get_claim_for_user(*, user: User, pk: int) -> Claim:
     return get_object_or_404(claims_visible_to(user), pk=pk)
 
 
-def get_visible_claim_id(*, user: User, pk: int) -> int:
-    """``pk`` if the user sees that claim (404 otherwise), without reading the claim and what
-    it joins: for an action whose service reads it again under its row lock."""
+def require_visible_claim(*, user: User, pk: int) -> None:
+    """Http404 unless the user sees that claim, without reading the claim and what it joins:
+    for an action whose service reads it under its row lock."""
     if not claims_visible_to(user).filter(pk=pk).exists():
         raise Http404
-    return pk
 
 
 def documents_visible_to(user: User) -> QuerySet[Document]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
@@ -518,6 +519,7 @@ class History:
     last_employer_id: int | None
 
 
+@cache
 def _history_sql() -> str:
     """The history's one statement: a UNION ALL of its four parts, each filling the same seven
     columns (kind, text, code, day, until, amount, ref) its own way."""
@@ -538,10 +540,7 @@ def _history_sql() -> str:
     )
 
 
-_HISTORY_PARTS = ("enrollment", "month", "claim", "employment")
-
-
-def _day(value: dt.date | str | None) -> dt.date | None:
+def _day(value: dt.date | str) -> dt.date:
     """A date column as read (SQLite's driver gives the text)."""
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
@@ -558,26 +557,25 @@ def read_history(participant_id: int, *, until: dt.date) -> History:
             _history_sql(), {"participant": participant_id, "until": until.replace(day=1)}
         )
         rows = cursor.fetchall()
-    parts: dict[str, list[tuple[Any, ...]]] = {kind: [] for kind in _HISTORY_PARTS}
+    enrollments: list[tuple[str, dt.date, dt.date | None]] = []
+    months: list[tuple[dt.date, int, int]] = []
+    claims: list[tuple[int, str, dt.date, str]] = []
+    employments: list[tuple[dt.date, int, int]] = []
     for kind, text, code, day, until_day, amount, ref in rows:
-        parts[kind].append((text, code, _day(day), _day(until_day), amount, ref))
-    latest_employment = max(parts["employment"], key=lambda row: (row[2], row[4]), default=None)
+        if kind == "enrollment":
+            enrollments.append((text, _day(day), None if until_day is None else _day(until_day)))
+        elif kind == "month":
+            months.append((_day(day), amount, ref))
+        elif kind == "claim":
+            claims.append((amount, text, _day(day), code))
+        else:  # an employment: (start date, pk, employer)
+            employments.append((_day(day), amount, ref))
+    latest_employment = max(employments, default=None)
     return History(
-        enrollments=tuple(
-            (text, day, until) for text, _code, day, until, _n, _r in parts["enrollment"]
-        ),
-        contributions=tuple(
-            sorted(
-                (day, wage, employer) for _text, _code, day, _u, wage, employer in parts["month"]
-            )
-        ),
-        claims=tuple(
-            sorted(
-                ((pk, state, day, number) for state, number, day, _u, pk, _r in parts["claim"]),
-                reverse=True,
-            )
-        ),
-        last_employer_id=latest_employment[5] if latest_employment else None,
+        enrollments=tuple(enrollments),
+        contributions=tuple(sorted(months)),
+        claims=tuple(sorted(claims, reverse=True)),
+        last_employer_id=latest_employment[2] if latest_employment else None,
     )
 
 
@@ -598,7 +596,7 @@ def build_scenario(claim: Claim, *, on: dt.date, history: History | None = None)
         if since <= phk and (until is None or until >= phk)
     }
     phk_month = phk.replace(day=1)
-    contributions = [(row[0], row[1]) for row in history.contributions if row[0] <= phk_month]
+    contributions = [(p, wage) for p, wage, _employer in history.contributions if p <= phk_month]
     prior = sorted(
         day for pk, state, day, _number in history.claims if state in S.BENEFIT and pk != claim.pk
     )

@@ -549,7 +549,7 @@ def _action(
         if form_class is not None:
             form = form_class(request.POST, prefix=prefix)
             if not form.is_valid():
-                selectors.get_visible_claim_id(user=request.user, pk=pk)
+                selectors.require_visible_claim(user=request.user, pk=pk)
                 messages.error(request, _form_errors(form))
                 return redirect(case)
             data = form.cleaned_data
@@ -559,7 +559,7 @@ def _action(
         try:
             service(claim_id=pk, acting_user=request.user, **data)
         except ApplicationError as exc:
-            selectors.get_visible_claim_id(user=request.user, pk=pk)
+            selectors.require_visible_claim(user=request.user, pk=pk)
             messages.error(request, exc.message)
         else:
             messages.success(request, done)

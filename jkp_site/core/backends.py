@@ -11,6 +11,7 @@ which every staff page names. What a user may do is what Django's backend allows
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 from django.contrib.auth import get_user_model
@@ -48,21 +49,26 @@ def _access_sql() -> str:
     )
 
 
-def read_access(user) -> None:
-    """The user's permission names (``_access_perms``) and role names (``_role_names``), read
-    once per user object, as Django keeps its permission cache."""
-    if hasattr(user, "_role_names"):
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(_access_sql(), {"user": user.pk})
-        rows = cursor.fetchall()
-    user._access_perms = {f"{a}.{b}" for kind, a, b in rows if kind == "perm"}
-    user._role_names = frozenset(a for kind, a, _b in rows if kind == "role")
+@dataclass(frozen=True)
+class Access:
+    """What one statement says of a user: their permission names and role (group) names."""
+
+    perms: frozenset[str]
+    roles: frozenset[str]
 
 
-def role_names(user) -> frozenset[str]:
-    read_access(user)
-    return user._role_names
+def access_of(user) -> Access:
+    """The user's ``Access``, read once per user object (as Django keeps its permission
+    cache on the object)."""
+    if not hasattr(user, "_access"):
+        with connection.cursor() as cursor:
+            cursor.execute(_access_sql(), {"user": user.pk})
+            rows = cursor.fetchall()
+        user._access = Access(
+            perms=frozenset(f"{a}.{b}" for kind, a, b in rows if kind == "perm"),
+            roles=frozenset(a for kind, a, _b in rows if kind == "role"),
+        )
+    return user._access
 
 
 class PermissionBackend(ModelBackend):
@@ -82,6 +88,5 @@ class PermissionBackend(ModelBackend):
                 rows = Permission.objects.values_list("content_type__app_label", "codename")
                 user_obj._perm_cache = {f"{app}.{codename}" for app, codename in rows}
             else:
-                read_access(user_obj)
-                user_obj._perm_cache = user_obj._access_perms
+                user_obj._perm_cache = set(access_of(user_obj).perms)
         return user_obj._perm_cache

@@ -96,9 +96,9 @@ class User(AbstractUser):
     @property
     def role_names(self) -> frozenset[str]:
         """The names of the user's groups (their roles), read with their permissions."""
-        from jkp_site.core.backends import role_names
+        from jkp_site.core.backends import access_of
 
-        return role_names(self)
+        return access_of(self).roles
 
 
 # --- Identity and sessions (ASVS L2) -----------------------------------------------------------

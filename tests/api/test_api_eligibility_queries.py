@@ -6,7 +6,8 @@ import datetime as dt
 import pytest
 
 from api.models import Grant
-from claims.models import Claim, Termination
+from claims.models import Claim
+from tests.claims.conftest import bare_claim
 from tests.factories import (
     EmployerFactory,
     EmploymentFactory,
@@ -32,19 +33,12 @@ def _worker(employer, months, claims):
         participant, employer, last=dt.date(2026, 9, 1), months=months, wage=4_000_000
     )
     for n in range(claims):
-        termination = Termination.objects.create(
-            participant=participant,
-            employer=employer,
-            phk_date=dt.date(2010 + n, 3, 1),
-            reason="efficiency",
-            contract_type="PKWTT",
-        )
-        Claim.objects.create(
+        bare_claim(
+            participant,
+            employer,
+            Claim.State.COMPLETED,
+            phk=dt.date(2010 + n, 3, 1),
             number=f"JKP-Q{months}-{n}",
-            participant=participant,
-            termination=termination,
-            branch=employer.branch,
-            state=Claim.State.COMPLETED,
         )
     return participant
 

@@ -172,21 +172,24 @@ def make_claim(employer, officer, supervisor):
     return make
 
 
-def bare_claim(participant, employer, state, **fields):
-    """A claim row put straight into ``state`` (for table tests that only read it)."""
+def bare_claim(participant, employer, state, *, phk: dt.date | None = None, **fields):
+    """A claim row put straight into ``state`` (for table tests that only read it), for a PHK
+    on ``phk`` (default ``phk_date()``)."""
     termination = Termination.objects.create(
         participant=participant,
         employer=employer,
-        phk_date=phk_date(),
+        phk_date=phk or phk_date(),
         reason="efficiency",
         contract_type="PKWTT",
     )
     return Claim.objects.create(
-        number=f"T-{termination.pk}",
-        participant=participant,
-        termination=termination,
-        branch=employer.branch,
-        state=state,
-        state_changed_at=timezone.now(),
-        **fields,
+        **{
+            "number": f"T-{termination.pk}",
+            "participant": participant,
+            "termination": termination,
+            "branch": employer.branch,
+            "state": state,
+            "state_changed_at": timezone.now(),
+            **fields,
+        }
     )

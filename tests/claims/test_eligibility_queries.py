@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from claims.models import Claim, ClaimState, EligibilityCheck, Termination
+from claims.models import Claim, ClaimState, EligibilityCheck
 from claims.services import read_history
-from tests.claims.conftest import phk_date
+from tests.claims.conftest import bare_claim, phk_date
 from tests.factories import (
     EmploymentFactory,
     ParticipantFactory,
@@ -40,20 +40,7 @@ def test_a_rerun_reads_the_history_once_and_writes_in_bulk(
     add_contributions(worker, employer, last=phk_date(), months=months, wage=4_000_000)
     claim = make_claim(S.ELIGIBILITY_CHECKED, participant=worker)
     for n in range(earlier):
-        termination = Termination.objects.create(
-            participant=worker,
-            employer=employer,
-            phk_date=dt.date(2012 + n, 3, 1),
-            reason="efficiency",
-            contract_type="PKWTT",
-        )
-        Claim.objects.create(
-            number=f"JKP-E{n}",
-            participant=worker,
-            termination=termination,
-            branch=employer.branch,
-            state=S.COMPLETED,
-        )
+        bare_claim(worker, employer, S.COMPLETED, phk=dt.date(2012 + n, 3, 1), number=f"JKP-E{n}")
     client.force_login(officer)
     url = reverse("claims:run_eligibility", args=[claim.pk])
     client.post(url)
@@ -76,20 +63,7 @@ def test_the_history_holds_what_a_scenario_reads_up_to_its_month(
     EmploymentFactory(participant=worker, employer=employer, start_date=dt.date(2019, 1, 1))
     later = EmploymentFactory(participant=worker, start_date=dt.date(2024, 2, 1))
     for n, state in enumerate((S.COMPLETED, S.DRAFT)):
-        termination = Termination.objects.create(
-            participant=worker,
-            employer=employer,
-            phk_date=dt.date(2020 + n, 3, 1),
-            reason="efficiency",
-            contract_type="PKWTT",
-        )
-        Claim.objects.create(
-            number=f"JKP-H{n}",
-            participant=worker,
-            termination=termination,
-            branch=employer.branch,
-            state=state,
-        )
+        bare_claim(worker, employer, state, phk=dt.date(2020 + n, 3, 1), number=f"JKP-H{n}")
     with django_assert_num_queries(1):
         history = read_history(worker.pk, until=dt.date(2025, 6, 20))
     assert sorted(program for program, _since, _until in history.enrollments) == ["JKK", "JKN"]

@@ -312,6 +312,20 @@ def test_detail_query_count_is_fixed(
     assert response.status_code == 200
 
 
+def test_the_case_names_its_people_read_in_one_query_after_the_claim(
+    make_claim, officer, supervisor, django_assert_num_queries
+):
+    """The officer, the one who opened it, who verified and who recommended it come from one
+    query of their own (not four joins in the claim's), and cost nothing more to show."""
+    from claims import selectors
+
+    claim = make_claim(S.AWAITING_APPROVAL)
+    shown = selectors.claim_detail(user=supervisor, pk=claim.pk)
+    with django_assert_num_queries(0):
+        people = [getattr(shown, field) for field in selectors.CASE_PEOPLE]
+    assert people == [claim.assigned_officer, claim.created_by, officer, officer]
+
+
 def test_unfiled_claim_past_its_deadline_is_flagged(client, officer, employer):
     late = bare_claim(ParticipantFactory(), employer, S.DRAFT)
     late.termination.phk_date = timezone.localdate() - dt.timedelta(days=250)
