@@ -236,7 +236,13 @@ def test_with_redis_stopped_every_action_answers_and_its_mail_follows(
     )
     relay_due()
     time.sleep(2)
-    assert len(list(workers.mail.iterdir())) == 3  # type: ignore[attr-defined]
+    assert mails_in(workers.mail) == 3  # type: ignore[attr-defined]
+
+
+def mails_in(folder) -> int:
+    """The e-mails Django's file backend wrote: each ends with a line of 79 dashes, and two
+    sent in the same second by connections at the same address share one file."""
+    return sum(path.read_bytes().count(b"\n" + b"-" * 79 + b"\n") for path in folder.iterdir())
 
 
 def client_for(user):
